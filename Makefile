@@ -1,0 +1,93 @@
+# Career Advice Blog. Targets and variables follow pelican-quickstart's Makefile;
+# the virtualenv and pinned dependencies are set up on first use.
+
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= $(CURDIR)/.venv
+BIN = $(VENV)/bin
+PELICAN ?= $(BIN)/pelican
+PELICANOPTS ?=
+
+BASEDIR = $(CURDIR)
+INPUTDIR ?= $(BASEDIR)/content
+OUTPUTDIR ?= $(BASEDIR)/output
+CONFFILE ?= $(BASEDIR)/pelicanconf.py
+PUBLISHCONF ?= $(BASEDIR)/publishconf.py
+
+SSH_HOST ?= blog.example.com
+SSH_PORT ?= 22
+SSH_USER ?= deploy
+SSH_TARGET_DIR ?= /srv/blog/output
+
+DEBUG ?= 0
+ifeq ($(DEBUG), 1)
+	PELICANOPTS += -D
+endif
+
+RELATIVE ?= 0
+ifeq ($(RELATIVE), 1)
+	PELICANOPTS += --relative-urls
+endif
+
+SERVER ?= 127.0.0.1
+PORT ?= 8000
+
+RUNTIME_STAMP = $(VENV)/.runtime-installed
+DEV_STAMP = $(VENV)/.dev-installed
+
+help:
+	@echo 'Makefile for the Career Advice Blog'
+	@echo
+	@echo 'Usage:'
+	@echo '   make html                  (re)generate the web site into output/'
+	@echo '   make clean                 remove the generated files'
+	@echo '   make regenerate            regenerate files upon modification'
+	@echo '   make publish               production build; replaces output/ only on success'
+	@echo '   make serve [PORT=8000]     serve output/ at http://127.0.0.1:$(PORT)/'
+	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser on change'
+	@echo '   make rsync_upload          publish, then upload via rsync+ssh'
+	@echo '   make test                  lint and run the whole test suite'
+	@echo
+	@echo 'Set DEBUG=1 for debug output, RELATIVE=1 for relative URLs.'
+
+$(RUNTIME_STAMP): requirements.txt constraints.txt
+	@test -x "$(BIN)/python" || "$(PY)" -m venv "$(VENV)"
+	"$(BIN)/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@touch "$@"
+
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	"$(BIN)/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch "$@"
+
+venv: $(RUNTIME_STAMP)
+
+html: $(RUNTIME_STAMP)
+	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+clean:
+	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+
+regenerate: $(RUNTIME_STAMP)
+	"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+serve: $(RUNTIME_STAMP)
+	"$(BIN)/python" -m tools.serve --root "$(OUTPUTDIR)" --bind $(SERVER) --port $(PORT)
+
+devserver: $(RUNTIME_STAMP)
+	"$(BIN)/python" -m tools.devserver --bind $(SERVER) --port $(PORT) -- $(PELICANOPTS)
+
+# Builds into a fresh folder beside output/ and swaps it in only when every step
+# succeeded: a failed publish leaves the previous site untouched.
+publish: $(RUNTIME_STAMP)
+	"$(BIN)/python" -m tools.publish --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" --settings "$(PUBLISHCONF)" -- $(PELICANOPTS)
+
+rsync_upload: publish
+	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+
+lint: $(DEV_STAMP)
+	"$(BIN)/ruff" check .
+	"$(BIN)/ruff" format --check .
+
+test: lint
+	"$(BIN)/python" -m pytest $(PYTEST_ARGS)
+
+.PHONY: help venv html clean regenerate serve devserver publish rsync_upload lint test

@@ -1,0 +1,126 @@
+"""Development settings for the career-advice blog.
+
+`make html` builds with these; `publishconf.py` layers production values on top.
+Every URL mirrors the firm's old WordPress blog so existing links keep working.
+"""
+
+AUTHOR = "Staffing Insights Team"
+SITENAME = "Career Advice Blog"
+SITESUBTITLE = "Interview, résumé and career advice from our recruiters"
+SITEDESCRIPTION = (
+    "Practical advice on interviews, résumés and follow-up from the recruiters "
+    "who place candidates every week."
+)
+# The dev server's address: feeds, sitemap and JSON-LD need absolute URLs, while
+# pages link relatively so output/ also works opened from disk.
+SITEURL = "http://127.0.0.1:8000"
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+# Bios are read by the staffblog plugin, never published as articles or pages.
+ARTICLE_EXCLUDES = ["authors"]
+PAGE_EXCLUDES = ["authors"]
+
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+DEFAULT_DATE = None  # an article without a date is an error, not "now"
+DEFAULT_PAGINATION = 10
+# A bilingual blog is not planned; two posts sharing a slug are a mistake to report.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["staffblog", "pelican.plugins.sitemap"]
+
+# --- URLs: the WordPress scheme, every page a directory ending in "/" -------------
+ARTICLE_URL = "blog/{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = AUTHORS_URL + "index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+YEAR_ARCHIVE_URL = "blog/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_URL = "blog/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+DIRECT_TEMPLATES = ["index", "authors", "categories", "tags", "archives", "404", "robots"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+NOTFOUND_SAVE_AS = "404.html"
+ROBOTS_SAVE_AS = "robots.txt"
+
+# --- Feeds: WordPress served RSS at /feed/ and Atom at /feed/atom/ ---------------
+FEED_DOMAIN = SITEURL
+FEED_ALL_RSS = "feed/index.xml"
+FEED_ALL_RSS_URL = "feed/"
+FEED_ALL_ATOM = "feed/atom/index.xml"
+FEED_ALL_ATOM_URL = "feed/atom/"
+CATEGORY_FEED_RSS = "category/{slug}/feed/index.xml"
+CATEGORY_FEED_RSS_URL = "category/{slug}/feed/"
+CATEGORY_FEED_ATOM = "category/{slug}/feed/atom/index.xml"
+CATEGORY_FEED_ATOM_URL = "category/{slug}/feed/atom/"
+AUTHOR_FEED_RSS = "author/{slug}/feed/index.xml"
+AUTHOR_FEED_RSS_URL = "author/{slug}/feed/"
+AUTHOR_FEED_ATOM = "author/{slug}/feed/atom/index.xml"
+AUTHOR_FEED_ATOM_URL = "author/{slug}/feed/atom/"
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 20
+RSS_FEED_SUMMARY_ONLY = False
+
+SITEMAP = {
+    "format": "xml",
+    "exclude": [r"^404\.html$", r"^robots\.txt$", r"^drafts/"],
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.6},
+    "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+}
+
+# --- Markdown ---------------------------------------------------------------------
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        # Authors type straight quotes and "--"; readers get typographic ones.
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = False
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+
+# --- Theme ------------------------------------------------------------------------
+MENUITEMS = ()
+DISPLAY_PAGES_ON_MENU = True
+DISPLAY_CATEGORIES_ON_MENU = False
+SOCIAL = ()
+LINKS = ()
+# Pygments styles compiled into css/pygments.css (light, then dark scheme).
+PYGMENTS_LIGHT_STYLE = "default"
+PYGMENTS_DARK_STYLE = "github-dark"
+
+# --- staffblog plugin (defaults documented in plugins/staffblog/settings.py) ------
+STAFFBLOG_AUTHORS_DIR = "authors"

@@ -1,0 +1,14 @@
+"""staffblog: the career-advice blog's Pelican plugin.
+
+One module per concern; each exposes a ``register()`` that connects its
+module-level receivers to the Pelican signal that fits.
+"""
+
+from . import authors, pygments_css, seo, validation
+
+CONCERNS = (validation, authors, seo, pygments_css)
+
+
+def register():
+    for concern in CONCERNS:
+        concern.register()

@@ -1,0 +1,142 @@
+"""Author bios: one Markdown file per author, attached to Pelican's Author objects.
+
+A bio file lives in ``content/<STAFFBLOG_AUTHORS_DIR>/`` and looks like::
+
+    Name: Barbara Feldman
+    Role: Staffing Consultant
+    Photo: images/authors/barbara-feldman.jpg      (optional)
+    Email: barbara@example.com                      (optional)
+    LinkedIn: https://www.linkedin.com/in/...       (optional)
+    Website: https://example.com                    (optional)
+
+    Markdown bio…
+
+Templates then read ``author.bio``, ``author.role``, ``author.photo``,
+``author.links`` and ``author.initials`` on any author object.
+"""
+
+import logging
+import os
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.urlwrappers import Author
+
+from . import settings as plugin_settings
+from .validation import StrictMarkdownReader
+
+logger = logging.getLogger(__name__)
+
+LINK_FIELDS = (("email", "E-mail"), ("linkedin", "LinkedIn"), ("website", "Website"))
+
+
+class AuthorBioError(Exception):
+    """A bio file that cannot be used, named by its path."""
+
+
+@dataclass(frozen=True)
+class AuthorBio:
+    name: str
+    slug: str
+    source_path: str
+    bio: Markup
+    role: str = ""
+    photo: str = ""
+    links: tuple = field(default_factory=tuple)
+
+    @property
+    def initials(self):
+        words = [w for w in self.name.replace("-", " ").split() if w[:1].isalpha()]
+        return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
+
+
+def read_bio(path, pelican_settings):
+    """Read one bio file; raise AuthorBioError naming the file on any problem."""
+    reader = StrictMarkdownReader(pelican_settings)
+    try:
+        content, metadata = reader.read(path)
+    except Exception as exc:
+        raise AuthorBioError(f"{path}: cannot parse author bio: {exc}") from exc
+    name = str(metadata.get("name") or metadata.get("title") or "").strip()
+    if not name:
+        raise AuthorBioError(f"{path}: author bio has no 'Name:' line")
+    if not content.strip():
+        raise AuthorBioError(f"{path}: author bio for {name!r} has no text")
+    links = []
+    for key, label in LINK_FIELDS:
+        value = str(metadata.get(key, "")).strip()
+        if value:
+            href = f"mailto:{value}" if key == "email" else value
+            links.append((label, href))
+    photo = str(metadata.get("photo", "")).strip()
+    if photo:
+        content_root = pelican_settings["PATH"]
+        if not os.path.isfile(os.path.join(content_root, photo)):
+            raise AuthorBioError(f"{path}: photo {photo!r} not found under {content_root}")
+    return AuthorBio(
+        name=name,
+        slug=Author(name, pelican_settings).slug,
+        source_path=path,
+        bio=Markup(content),
+        role=str(metadata.get("role", "")).strip(),
+        photo=photo,
+        links=tuple(links),
+    )
+
+
+def load_bios(pelican_settings):
+    """Every bio in the authors folder, keyed by author slug."""
+    folder = os.path.join(
+        pelican_settings["PATH"], plugin_settings.get(pelican_settings, "STAFFBLOG_AUTHORS_DIR")
+    )
+    bios = {}
+    if not os.path.isdir(folder):
+        return bios
+    for filename in sorted(os.listdir(folder)):
+        if not filename.endswith((".md", ".markdown")):
+            continue
+        bio = read_bio(os.path.join(folder, filename), pelican_settings)
+        if bio.slug in bios:
+            raise AuthorBioError(
+                f"{bio.source_path}: second bio for {bio.name!r} "
+                f"(first in {bios[bio.slug].source_path})"
+            )
+        bios[bio.slug] = bio
+    return bios
+
+
+def attach(author, bio):
+    author.bio = bio.bio
+    author.role = bio.role
+    author.photo = bio.photo
+    author.links = bio.links
+    author.initials = bio.initials
+    author.bio_source_path = bio.source_path
+
+
+def attach_bios(generator):
+    bios = load_bios(generator.settings)
+    generator.context["AUTHOR_BIOS"] = bios
+    contents = generator.articles + generator.drafts + generator.hidden_articles
+    for article in contents:
+        for author in getattr(article, "authors", ()):
+            bio = bios.get(author.slug)
+            if bio is None:
+                logger.warning(
+                    "%s: author %r has no bio (expected a file with 'Name: %s' in %s/)",
+                    article.source_path,
+                    author.name,
+                    author.name,
+                    plugin_settings.get(generator.settings, "STAFFBLOG_AUTHORS_DIR"),
+                )
+                author.initials = AuthorBio(author.name, "", "", Markup("")).initials
+                continue
+            attach(author, bio)
+    for author, _articles in generator.authors:
+        if author.slug in bios:
+            attach(author, bios[author.slug])
+
+
+def register():
+    signals.article_generator_finalized.connect(attach_bios)

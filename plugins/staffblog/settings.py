@@ -1,0 +1,24 @@
+"""Every setting the staffblog plugin reads, with its default.
+
+Override any of them in ``pelicanconf.py`` (or ``publishconf.py``).
+"""
+
+DEFAULTS = {
+    # Folder, relative to PATH, holding one Markdown bio per author.
+    "STAFFBLOG_AUTHORS_DIR": "authors",
+    # Pygments styles compiled into theme/css/pygments.css: light, then dark scheme.
+    "PYGMENTS_LIGHT_STYLE": "default",
+    "PYGMENTS_DARK_STYLE": "github-dark",
+    # Where the generated Pygments stylesheet lands, relative to the output folder.
+    "PYGMENTS_CSS_SAVE_AS": "theme/css/pygments.css",
+    # Organisation named as publisher in each article's JSON-LD (defaults to SITENAME).
+    "STAFFBLOG_PUBLISHER": None,
+}
+
+
+def get(settings, name):
+    """Return ``settings[name]``, falling back to the documented default."""
+    if name not in DEFAULTS:
+        raise KeyError(f"staffblog: unknown setting {name}")
+    value = settings.get(name)
+    return DEFAULTS[name] if value is None else value

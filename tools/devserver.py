@@ -1,0 +1,54 @@
+"""Author preview: build, serve on 127.0.0.1, rebuild and reload the browser on change.
+
+Rebuilds use Pelican's content cache, so editing one article re-reads only that
+file. The reload script is injected by the livereload server into served pages
+only; the built files in output/ never contain it.
+"""
+
+import argparse
+import logging
+import sys
+
+from livereload import Server
+from pelican import Pelican
+from pelican.settings import read_settings
+
+logger = logging.getLogger("devserver")
+
+WATCHED = ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py")
+
+
+def cached_build(settings_file, overrides):
+    settings = read_settings(
+        settings_file,
+        override={"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, **overrides},
+    )
+    Pelican(settings).run()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", default="pelicanconf.py")
+    parser.add_argument("--bind", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("pelican_options", nargs="*", help="ignored; kept for make")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    def rebuild():
+        try:
+            cached_build(args.settings, {})
+        except Exception as exc:  # keep serving the last good build while the author fixes it
+            logger.error("build failed: %s", exc)
+
+    rebuild()
+    server = Server()
+    for pattern in WATCHED:
+        server.watch(pattern, rebuild)
+    logger.info("Preview at http://%s:%s/ (Ctrl-C to stop)", args.bind, args.port)
+    server.serve(host=args.bind, port=args.port, root="output", open_url_delay=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Production build that cannot half-fail.
+
+Builds with ``publishconf.py`` and ``--fatal warnings`` into a fresh folder beside
+the output folder, runs the post-build steps on it, and only then swaps it in.
+Any failure removes the fresh folder and leaves the previous site untouched.
+"""
+
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+logger = logging.getLogger("publish")
+
+# Post-build steps run on the staged site, each a command taking the folder path.
+POST_BUILD_STEPS = []
+
+
+def build(content, staging, settings, pelican_options):
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        content,
+        "--output",
+        staging,
+        "--settings",
+        settings,
+        "--fatal",
+        "warnings",
+        *pelican_options,
+    ]
+    return subprocess.run(command, check=False).returncode
+
+
+def swap_in(staging, output):
+    previous = None
+    if os.path.exists(output):
+        previous = tempfile.mkdtemp(prefix=".output-previous-", dir=os.path.dirname(output))
+        os.rmdir(previous)
+        os.rename(output, previous)
+    os.rename(staging, output)
+    if previous:
+        shutil.rmtree(previous)
+
+
+def publish(content, output, settings, pelican_options=()):
+    output = os.path.abspath(output)
+    parent = os.path.dirname(output)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".output-staging-", dir=parent)
+    try:
+        status = build(content, staging, settings, list(pelican_options))
+        if status != 0:
+            logger.error("publish failed (pelican exit %s); %s left untouched", status, output)
+            return status or 1
+        for step in POST_BUILD_STEPS:
+            status = step(staging)
+            if status != 0:
+                logger.error("publish step %s failed; %s left untouched", step.__name__, output)
+                return status
+        swap_in(staging, output)
+        logger.info("published to %s", output)
+        return 0
+    finally:
+        if os.path.exists(staging):
+            shutil.rmtree(staging)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--content", default="content")
+    parser.add_argument("--output", default="output")
+    parser.add_argument("--settings", default="publishconf.py")
+    parser.add_argument("pelican_options", nargs="*")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    return publish(args.content, args.output, args.settings, args.pelican_options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
