@@ -4,11 +4,15 @@ Every build runs ``python -m pelican`` in a subprocess, as ``make html`` does,
 so no state leaks between builds and the plugin is loaded exactly as in use.
 """
 
+import contextlib
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,3 +100,103 @@ def content_copy(tmp_path):
     target = tmp_path / "content"
     shutil.copytree(ROOT / "content", target)
     return target
+
+
+# --- Served site and real headless Chromium ------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium's background services would try to reach Google's hosts; this machine
+# has no network beyond 127.0.0.1, and tests must not try.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port}")
+
+
+@contextlib.contextmanager
+def background_process(command, port, **kwargs):
+    """Start a server, wait for its port, and stop it by its PID afterwards."""
+    process = subprocess.Popen(command, cwd=ROOT, **kwargs)
+    try:
+        wait_for_port(port, process)
+        yield process
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@contextlib.contextmanager
+def serve(root):
+    """Serve a built site with tools.serve on a free 127.0.0.1 port; yield its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "tools.serve", "--root", str(root), "--port", str(port)]
+    with background_process(command, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    with serve(site.output) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page; fails the test on any request to another host."""
+    context = browser.new_context()
+    foreign = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            foreign.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    yield tab
+    context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"
