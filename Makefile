@@ -33,6 +33,7 @@ PORT ?= 8000
 
 RUNTIME_STAMP = $(VENV)/.runtime-installed
 DEV_STAMP = $(VENV)/.dev-installed
+NODE_STAMP = node_modules/.installed
 
 help:
 	@echo 'Makefile for the Career Advice Blog'
@@ -56,6 +57,11 @@ $(RUNTIME_STAMP): requirements.txt constraints.txt
 
 $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	"$(BIN)/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch "$@"
+
+# Node tools for the quality gates (Nu HTML Checker) and `make audit` (Lighthouse).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch "$@"
 
 venv: $(RUNTIME_STAMP)
@@ -87,7 +93,7 @@ lint: $(DEV_STAMP)
 	"$(BIN)/ruff" check .
 	"$(BIN)/ruff" format --check .
 
-test: lint
+test: lint $(NODE_STAMP)
 	"$(BIN)/python" -m pytest $(PYTEST_ARGS)
 
 .PHONY: help venv html clean regenerate serve devserver publish rsync_upload lint test

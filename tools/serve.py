@@ -9,11 +9,42 @@ import functools
 import http.server
 import logging
 import os
+import re
 import sys
+from pathlib import Path
 
 logger = logging.getLogger("serve")
 
 INDEX_FILES = ("index.html", "index.xml")
+SECURITY_HEADERS = Path(__file__).resolve().parent.parent / "deploy/nginx/security-headers.conf"
+ADD_HEADER = re.compile(r'^\s*add_header\s+(\S+)\s+"([^"]*)"')
+# Directives that must also allow a comment server on another origin (in production
+# it is proxied under the site's own origin, so the policy file names only 'self').
+COMMENT_SERVER_DIRECTIVES = ("script-src", "connect-src")
+
+
+def security_headers(path=SECURITY_HEADERS, comment_origin=None):
+    """The production headers from the nginx include, as (name, value) pairs."""
+    headers = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        match = ADD_HEADER.match(line)
+        if not match:
+            continue
+        name, value = match.groups()
+        if name == "Content-Security-Policy" and comment_origin:
+            value = allow_origin(value, comment_origin)
+        headers.append((name, value))
+    return headers
+
+
+def allow_origin(policy, origin):
+    directives = []
+    for directive in policy.split(";"):
+        words = directive.split()
+        if words and words[0] in COMMENT_SERVER_DIRECTIVES:
+            words.append(origin)
+        directives.append(" ".join(words))
+    return "; ".join(directives)
 
 
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
@@ -30,6 +61,14 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         ".pdf": "application/pdf",
         ".wasm": "application/wasm",
     }
+
+    # (name, value) pairs sent with every response, e.g. security headers.
+    extra_headers = ()
+
+    def end_headers(self):
+        for name, value in self.extra_headers:
+            self.send_header(name, value)
+        super().end_headers()
 
     def send_head(self):
         path = self.translate_path(self.path)
@@ -62,9 +101,17 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
 
-def make_server(root, bind="127.0.0.1", port=8000):
-    handler = functools.partial(SiteRequestHandler, directory=os.path.abspath(root))
+def make_server(root, bind="127.0.0.1", port=8000, headers=()):
+    handler_class = type("Handler", (SiteRequestHandler,), {"extra_headers": tuple(headers)})
+    handler = functools.partial(handler_class, directory=os.path.abspath(root))
     return http.server.ThreadingHTTPServer((bind, port), handler)
+
+
+def parse_header(text):
+    name, separator, value = text.partition(":")
+    if not separator or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected 'Name: value', got {text!r}")
+    return name.strip(), value.strip()
 
 
 def main(argv=None):
@@ -72,12 +119,24 @@ def main(argv=None):
     parser.add_argument("--root", default="output")
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--header",
+        type=parse_header,
+        action="append",
+        default=[],
+        help="'Name: value' to send with every response (repeatable)",
+    )
+    parser.add_argument(
+        "--comment-origin",
+        help="origin of a comment server on another port, allowed by the CSP",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not os.path.isdir(args.root):
         logger.error("%s does not exist: run `make html` first", args.root)
         return 1
-    server = make_server(args.root, args.bind, args.port)
+    headers = security_headers(comment_origin=args.comment_origin) + args.header
+    server = make_server(args.root, args.bind, args.port, headers)
     logger.info(
         "Serving %s at http://%s:%s/ (Ctrl-C to stop)", args.root, *server.server_address[:2]
     )
