@@ -47,6 +47,8 @@ help:
 	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser on change'
 	@echo '   make rsync_upload          publish, then upload via rsync+ssh'
 	@echo '   make test                  lint and run the whole test suite'
+	@echo '   make bench [N=1000]        build-speed and page-weight benchmark'
+	@echo '   make audit                 Lighthouse scores of the benchmark site'
 	@echo
 	@echo 'Set DEBUG=1 for debug output, RELATIVE=1 for relative URLs.'
 
@@ -89,6 +91,11 @@ publish: $(RUNTIME_STAMP)
 rsync_upload: publish
 	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
+# Benchmarks (not part of `make test`): N articles, report in bench-results/.
+N ?= 1000
+bench: $(DEV_STAMP)
+	"$(BIN)/python" -m bench.run --articles $(N)
+
 lint: $(DEV_STAMP)
 	"$(BIN)/ruff" check .
 	"$(BIN)/ruff" format --check .
@@ -96,4 +103,4 @@ lint: $(DEV_STAMP)
 test: lint $(NODE_STAMP)
 	"$(BIN)/python" -m pytest $(PYTEST_ARGS)
 
-.PHONY: help venv html clean regenerate serve devserver publish rsync_upload lint test
+.PHONY: help venv html clean regenerate serve devserver publish rsync_upload bench lint test

@@ -1,0 +1,1 @@
+"""`make bench` and `make audit`: build speed, page weight and Lighthouse scores."""

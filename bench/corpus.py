@@ -1,0 +1,170 @@
+"""A synthetic blog shaped like the seed post, for benchmarks.
+
+N articles by several authors with bios, spread over categories and tags; a third
+carry a follow-up checklist with timings, and (with Isso installed) an Isso
+database holds approved comments on a tenth of them. Deterministic for a seed.
+"""
+
+import datetime
+import random
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+AUTHORS = [
+    ("Barbara Feldman", "Staffing Consultant, New England"),
+    ("Dana O'Neil", "Technical Recruiter"),
+    ("Marcus Reyes", "Director of Permanent Placement"),
+    ("Priya Natarajan", "Senior Recruiter, Finance and Accounting"),
+    ("Tom Kowalski", "Contract Staffing Manager"),
+    ("Aisha Bello", "Career Coach"),
+]
+CATEGORIES = [
+    "Interview Tips",
+    "Résumés",
+    "Job Search",
+    "Career Growth",
+    "Hiring Managers",
+    "Offers and Negotiation",
+]
+TAGS = [
+    "interviews",
+    "follow-up",
+    "thank-you notes",
+    "job search",
+    "résumé",
+    "cover letters",
+    "linkedin",
+    "networking",
+    "salary",
+    "negotiation",
+    "remote work",
+    "contract roles",
+    "permanent roles",
+    "phone screens",
+    "references",
+    "onboarding",
+    "career change",
+    "recruiters",
+    "soft skills",
+    "it careers",
+]
+SENTENCES = [
+    "Most candidates spend hours researching the company, the role and the hiring manager.",
+    "Showing up prepared will certainly help your chances to impress the interviewer.",
+    "Hiring managers often expect a short ‘thank you’ note after every conversation.",
+    "A qualified candidate may risk the offer by skipping this step—don’t be that candidate.",
+    "Keep the note to about three paragraphs and make it specific to the conversation.",
+    "Remind the contact how you will bring value to the company and the position.",
+    "If the process is delayed, stay in touch with your contacts every few weeks.",
+    "Recruiters see the same mistakes every week, and most are easy to avoid.",
+    "Your résumé should lead with results, not with a list of duties.",
+    "Ask about the team’s biggest challenge this quarter; the answer tells you a lot.",
+    "Practise your answers out loud, ideally with someone who will interrupt you.",
+    "Salary conversations go better when you know the market range before the first call.",
+    "A reference who worked with you recently is worth more than a famous name.",
+    "Contract roles can be a fast way into a company that rarely hires permanently.",
+]
+QUOTES = [
+    "“If a candidate does not take the time to follow up, I question their follow-through.”",
+    "“The best candidates ask questions that show they already imagine doing the job.”",
+    "“I remember the people who made my decision easy.”",
+]
+CHECKLIST_STEPS = [
+    ("**The sooner, the better**—send a thank-you note", "within 24 hours"),
+    ("**Thank everyone** you met—not just the hiring manager", "within 2 days"),
+    ("**Keep it short**: about three paragraphs", ""),
+    ("**Make it specific** to the conversation you had", ""),
+    ("**Check in** with the recruiter if you have heard nothing", "after 1 week"),
+    ("**Stay in touch** while the process runs", "every 2 weeks, 3 times"),
+]
+COMMENT_TEXTS = [
+    "Great advice, the *24 hours* rule got me a second interview.",
+    "Does this apply to **phone screens** too?",
+    "I always send one — thanks for confirming it matters.",
+    "What if I don’t have the interviewer’s e-mail address?",
+]
+
+
+def checklist_block(rng):
+    """The Markdown of a checklist with timings, in the syntax of the author guide."""
+    steps = rng.sample(CHECKLIST_STEPS, k=rng.randint(4, 6))
+    lines = []
+    for text, timing in steps:
+        lines.append(f"- [ ] {text}.")
+        if timing:
+            lines.append(f'{{: remind="{timing}" }}')
+    return "\n".join(lines)
+
+
+def article_markdown(index, rng, with_checklist):
+    title = f"{rng.choice(['How to', 'Why you should', 'When to', 'Ways to'])} " + rng.choice(
+        [
+            "follow up after an interview",
+            "write a résumé that gets read",
+            "prepare for a panel interview",
+            "negotiate your first offer",
+            "work with a recruiter",
+            "answer the salary question",
+        ]
+    )
+    title = f"{title[0].upper()}{title[1:]} ({index + 1})"
+    date = datetime.datetime(2013, 1, 1, 9, 0) + datetime.timedelta(days=index * 3)
+    authors = rng.sample([name for name, _ in AUTHORS], k=1 if rng.random() < 0.9 else 2)
+    tags = rng.sample(TAGS, k=rng.randint(2, 5))
+    paragraphs = [" ".join(rng.sample(SENTENCES, k=rng.randint(3, 6))) for _ in range(6)]
+    body = [*paragraphs[:3], "> " + rng.choice(QUOTES), *paragraphs[3:]]
+    metadata = [
+        f"Title: {title}",
+        f"Date: {date:%Y-%m-%d %H:%M}",
+        f"Authors: {', '.join(authors)}",
+        f"Category: {rng.choice(CATEGORIES)}",
+        f"Tags: {', '.join(tags)}",
+        f"Slug: article-{index + 1:04d}",
+        f"Summary: {paragraphs[0][:150]}",
+    ]
+    if with_checklist:
+        metadata.append(f"Checklist: Follow-up checklist {index + 1}")
+        body.insert(4, "Use this checklist after your next interview:")
+        body.insert(5, checklist_block(rng))
+    return "\n".join(metadata) + "\n\n" + "\n\n".join(body) + "\n"
+
+
+def bio_markdown(name, role, rng):
+    sentences = " ".join(rng.sample(SENTENCES, k=3))
+    return f"Name: {name}\nRole: {role}\n\n{name} has placed candidates for years. {sentences}\n"
+
+
+def generate(folder, articles=1000, seed=2013):
+    """Write the corpus under ``folder``; return a description of what was written."""
+    rng = random.Random(seed)
+    folder = Path(folder)
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "articles").mkdir(parents=True)
+    (folder / "authors").mkdir()
+    shutil.copytree(ROOT / "content" / "pages", folder / "pages")
+    for name, role in AUTHORS:
+        slug = name.lower().replace("'", "").replace(" ", "-")
+        (folder / "authors" / f"{slug}.md").write_text(bio_markdown(name, role, rng))
+    checklists = []
+    article_paths = []
+    for index in range(articles):
+        with_checklist = index % 3 == 0
+        path = folder / "articles" / f"article-{index + 1:04d}.md"
+        path.write_text(article_markdown(index, rng, with_checklist), encoding="utf-8")
+        article_paths.append(path)
+        if with_checklist:
+            checklists.append(path)
+    return {"articles": article_paths, "checklists": checklists, "rng": rng}
+
+
+def site_settings(workdir, description):
+    """Settings the full build needs for this corpus (e.g. its comment database)."""
+    return {}
+
+
+def checklist_cost(content, description):
+    """Milliseconds of checklist generation per checklist article (filled in with the plugin)."""
+    return None

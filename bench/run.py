@@ -1,0 +1,318 @@
+"""`make bench`: build speed against plain Pelican, and page weight, in one run.
+
+On a generated corpus (bench/corpus.py) it measures
+  (a) a full build of this site with every feature on,
+  (b) plain Pelican 4.12, default theme, no plugins, same articles,
+  (c) the rebuild `make devserver` does after one article is edited,
+reporting wall time, per-article milliseconds and peak memory, the ratios a/b and
+c/a against their targets, and each page type's weight. Results go to
+bench-results/report.md and report.json; the full build stays in
+bench-results/site/ for `make audit`.
+"""
+
+import argparse
+import gzip
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+from bs4 import BeautifulSoup
+
+from bench import corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench-results"
+TARGETS = {
+    "full_vs_plain": 1.25,
+    "rebuild_vs_full": 0.35,
+    "checklist_ms_per_article": 10.0,
+    "article_page_gzip_bytes": 20 * 1024,
+}
+PLAIN_SETTINGS = """
+PATH = {content!r}
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+ARTICLE_EXCLUDES = ["authors"]
+PAGE_EXCLUDES = ["authors"]
+TIMEZONE = "America/New_York"
+SITEURL = "http://127.0.0.1:8000"
+PLUGINS = []
+"""
+
+logger = logging.getLogger("bench")
+
+
+def measured(command, env=None):
+    """Run ``command``; return (wall seconds, peak RSS in MiB, output)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+    )
+    output = process.stdout.read().decode(errors="replace")
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{output[-4000:]}")
+    return wall, usage.ru_maxrss / 1024, output
+
+
+def full_build(content, output, extra_settings):
+    command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
+    command += ["-s", str(ROOT / "pelicanconf.py"), "--delete-output-directory"]
+    command += ["-e", *[f"{key}={json.dumps(value)}" for key, value in extra_settings.items()]]
+    return measured(command)
+
+
+def plain_build(content, output, workdir):
+    settings = workdir / "plainconf.py"
+    settings.write_text(PLAIN_SETTINGS.format(content=str(content)))
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content),
+        "-o",
+        str(output),
+        "-s",
+        str(settings),
+    ]
+    command += ["--delete-output-directory"]
+    return measured(command)
+
+
+def devserver_rebuild(content, output, cache, extra_settings):
+    overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache)}
+    overrides.update(extra_settings)
+    code = (
+        "import json, sys; from tools.devserver import cached_build; "
+        "cached_build('pelicanconf.py', json.loads(sys.argv[1]))"
+    )
+    return measured([sys.executable, "-c", code, json.dumps(overrides)])
+
+
+def edit_one_article(path):
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\nOne more sentence, added while previewing.\n", encoding="utf-8")
+
+
+def local_assets(html_path, output, page_url):
+    """CSS and JS files a page loads from our own site before any user action."""
+    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+    urls = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+    urls += [script["src"] for script in soup.find_all("script", src=True)]
+    files, pending = [], [urljoin(page_url, url) for url in urls]
+    while pending:
+        url = pending.pop()
+        parsed = urlparse(url)
+        if parsed.netloc != urlparse(page_url).netloc:
+            continue  # the comment server's script is loaded later, on demand
+        path = output / parsed.path.lstrip("/")
+        if path in files or not path.is_file():
+            continue
+        files.append(path)
+        if path.suffix in (".js", ".mjs"):
+            imports = re.findall(r'import\s[^"\']*?["\'](\.{1,2}/[^"\']+)["\']', path.read_text())
+            pending += [urljoin(url, name) for name in imports]
+    return files
+
+
+def page_weight(output, url, site_origin="http://bench.local"):
+    html_path = output / url / "index.html" if url.endswith("/") or not url else output / url
+    page_url = f"{site_origin}/{url}"
+    parts = {"html": [html_path], "css": [], "js": []}
+    for path in local_assets(html_path, output, page_url):
+        parts["css" if path.suffix == ".css" else "js"].append(path)
+    weight = {}
+    for kind, paths in parts.items():
+        raw = sum(p.stat().st_size for p in paths)
+        compressed = sum(len(gzip.compress(p.read_bytes(), 9)) for p in paths)
+        weight[kind] = {
+            "raw": raw,
+            "gzip": compressed,
+            "files": [str(p.relative_to(output)) for p in paths],
+        }
+    weight["total"] = {
+        "raw": sum(weight[k]["raw"] for k in parts),
+        "gzip": sum(weight[k]["gzip"] for k in parts),
+    }
+    return weight
+
+
+def page_types(output, articles):
+    """URL of each page type measured, found in the built site."""
+    first = articles[0]  # has a checklist (every third) and comments (every tenth)
+    article_url = next(
+        str(p.parent.relative_to(output)) + "/"
+        for p in output.glob("blog/*/*/*/*/index.html")
+        if p.parent.name == first.stem
+    )
+    soup = BeautifulSoup((output / article_url / "index.html").read_text(), "html.parser")
+    checklist = soup.select_one('a[href*="checklists/"]')
+    types = {"home": "", "article": article_url, "author": "author/barbara-feldman/"}
+    if checklist:
+        types["checklist"] = urlparse(urljoin(f"http://x/{article_url}", checklist["href"])).path[
+            1:
+        ]
+    return types
+
+
+def ratio(numerator, denominator):
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def scratch_folder():
+    """Where builds are written: a RAM disk when there is one.
+
+    Both builds then measure Pelican's work rather than the disk's metadata
+    speed, which on virtual disks dwarfs it for the nested /blog/Y/M/D/slug/ tree.
+    """
+    base = os.environ.get("BENCH_TMP") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
+    return Path(tempfile.mkdtemp(prefix="blog-bench-", dir=base))
+
+
+def run(articles, keep_site=True):
+    work = scratch_folder()
+    content = work / "content"
+    description = corpus.generate(content, articles)
+    extra = corpus.site_settings(work, description)
+
+    results = {
+        "articles": articles,
+        "checklist_articles": len(description["checklists"]),
+        "scratch": str(work),
+    }
+    logger.info("(a) full build of %s articles", articles)
+    wall, peak, _log = full_build(content, work / "full", extra)
+    results["full"] = {"seconds": round(wall, 3), "peak_mib": round(peak, 1)}
+    logger.info("(b) plain Pelican")
+    wall, peak, _log = plain_build(content, work / "plain", work)
+    results["plain"] = {"seconds": round(wall, 3), "peak_mib": round(peak, 1)}
+    logger.info("(c) devserver rebuild after one edit")
+    devserver_rebuild(content, work / "preview", work / "cache", extra)
+    edit_one_article(description["articles"][len(description["articles"]) // 2])
+    wall, peak, _log = devserver_rebuild(content, work / "preview", work / "cache", extra)
+    results["rebuild"] = {"seconds": round(wall, 3), "peak_mib": round(peak, 1)}
+    for key in ("full", "plain", "rebuild"):
+        results[key]["ms_per_article"] = round(1000 * results[key]["seconds"] / articles, 2)
+    results["ratios"] = {
+        "full_vs_plain": ratio(results["full"]["seconds"], results["plain"]["seconds"]),
+        "rebuild_vs_full": ratio(results["rebuild"]["seconds"], results["full"]["seconds"]),
+    }
+    results["checklist"] = corpus.checklist_cost(content, description)
+    output = work / "full"
+    results["page_weight"] = {
+        name: page_weight(output, url)
+        for name, url in page_types(output, description["articles"]).items()
+    }
+    results["targets"] = TARGETS
+    results["verdicts"] = verdicts(results)
+    if keep_site:
+        site = RESULTS / "site"
+        if site.exists():
+            shutil.rmtree(site)
+        shutil.copytree(output, site)
+        results["page_urls"] = page_types(site, description["articles"])
+    shutil.rmtree(work)
+    return results
+
+
+def verdicts(results):
+    checks = {
+        "full_vs_plain": results["ratios"]["full_vs_plain"],
+        "rebuild_vs_full": results["ratios"]["rebuild_vs_full"],
+        "checklist_ms_per_article": (results.get("checklist") or {}).get("ms_per_article"),
+        "article_page_gzip_bytes": results["page_weight"]["article"]["total"]["gzip"],
+    }
+    return {
+        name: {
+            "value": value,
+            "target": TARGETS[name],
+            "met": value is not None and value <= TARGETS[name],
+        }
+        for name, value in checks.items()
+    }
+
+
+def markdown_report(results):
+    lines = [
+        "# Benchmark report",
+        "",
+        f"Corpus: {results['articles']} articles, {results['checklist_articles']} with checklists"
+        + (f", {results['comments']} approved comments" if results.get("comments") else "")
+        + ".",
+        "",
+        "| build | wall s | ms/article | peak MiB |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    names = {
+        "full": "(a) this site, every feature",
+        "plain": "(b) plain Pelican, default theme",
+        "rebuild": "(c) devserver rebuild, one edit",
+    }
+    for key, label in names.items():
+        row = results[key]
+        lines.append(
+            f"| {label} | {row['seconds']} | {row['ms_per_article']} | {row['peak_mib']} |"
+        )
+    lines += ["", "| target | value | limit | met |", "| --- | ---: | ---: | :---: |"]
+    for name, verdict in results["verdicts"].items():
+        mark = "yes" if verdict["met"] else "**NO**"
+        lines.append(f"| {name} | {verdict['value']} | {verdict['target']} | {mark} |")
+    lines += ["", "## Page weight (bytes, before the comment server's script)", ""]
+    lines += [
+        "| page | HTML | CSS | JS | total | total gzip |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page, weight in results["page_weight"].items():
+        lines.append(
+            f"| {page} | {weight['html']['raw']} | {weight['css']['raw']} | {weight['js']['raw']} "
+            f"| {weight['total']['raw']} | {weight['total']['gzip']} |"
+        )
+    if results.get("lighthouse"):
+        lines += [
+            "",
+            "## Lighthouse",
+            "",
+            "| page | performance | accessibility | best practices | SEO |",
+        ]
+        lines.append("| --- | ---: | ---: | ---: | ---: |")
+        for page, scores in results["lighthouse"].items():
+            lines.append(
+                f"| {page} | {scores['performance']} | {scores['accessibility']} "
+                f"| {scores['best-practices']} | {scores['seo']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_report(results):
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "report.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (RESULTS / "report.md").write_text(markdown_report(results))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--articles", type=int, default=1000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="bench: %(message)s")
+    results = run(args.articles)
+    write_report(results)
+    sys.stdout.write(markdown_report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
