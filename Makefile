@@ -96,6 +96,16 @@ N ?= 1000
 bench: $(DEV_STAMP)
 	"$(BIN)/python" -m bench.run --articles $(N)
 
+LIGHTHOUSE_STAMP = bench/lighthouse/node_modules/.installed
+$(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	@touch "$@"
+
+# Lighthouse over the page types of the site `make bench` built (Debian's chromium).
+audit: $(DEV_STAMP) $(LIGHTHOUSE_STAMP)
+	@test -f bench-results/report.json || $(MAKE) bench N=$(N)
+	"$(BIN)/python" -m bench.audit
+
 lint: $(DEV_STAMP)
 	"$(BIN)/ruff" check .
 	"$(BIN)/ruff" format --check .
@@ -103,4 +113,4 @@ lint: $(DEV_STAMP)
 test: lint $(NODE_STAMP)
 	"$(BIN)/python" -m pytest $(PYTEST_ARGS)
 
-.PHONY: help venv html clean regenerate serve devserver publish rsync_upload bench lint test
+.PHONY: help venv html clean regenerate serve devserver publish rsync_upload bench audit lint test
