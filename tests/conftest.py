@@ -236,6 +236,7 @@ READER_ARTICLES = {
     "salary-talk.md": (
         "Title: Talking About Salary\nDate: 2016-09-12\nAuthor: Barbara Feldman\n"
         "Category: Offers\nTags: interviews, offers\nTOC: yes\n"
+        "Related_posts: resume-basics-pitfalls\n"
         "Summary: When the question comes, have a range ready.\n\n"
         "## Have a range\n\nResearch the market rate before the first interview.\n"
     ),

@@ -121,8 +121,11 @@ def test_search_works_under_the_planned_content_security_policy(page, site_url):
         )
 
     page.context.route("**/*", with_csp)
-    page.goto(f"{site_url}/search/?q=follow-up")
-    assert f"/{SEED_URL}" in result_paths(page)
+    try:
+        page.goto(f"{site_url}/search/?q=follow-up")
+        assert f"/{SEED_URL}" in result_paths(page)
+    finally:
+        page.context.unroute_all(behavior="wait")
     assert violations == []
     assert foreign == []
 
@@ -136,9 +139,12 @@ def test_without_wasm_unsafe_eval_search_says_it_is_unavailable(page, site_url):
         )
 
     page.context.route(f"{site_url}/**", strict)
-    page.goto(f"{site_url}/search/?q=follow-up")
-    page.locator("#search-status").filter(has_text="Search is unavailable").wait_for()
-    assert page.locator(".search-result").count() == 0
+    try:
+        page.goto(f"{site_url}/search/?q=follow-up")
+        page.locator("#search-status").filter(has_text="Search is unavailable").wait_for()
+        assert page.locator(".search-result").count() == 0
+    finally:
+        page.context.unroute_all(behavior="wait")
 
 
 def test_without_javascript_the_header_box_opens_the_search_page_with_links(browser, site_url):

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import time
 
+from pagefind.service import get_executable
 from pelican import signals
 
 from . import settings as plugin_settings
@@ -38,9 +39,7 @@ class SearchIndexError(Exception):
 
 
 def pagefind_executable():
-    from pagefind.service import get_executable  # the wheel's lookup, env override included
-
-    path = get_executable()
+    path = get_executable()  # the pagefind_bin wheel's binary, or $PAGEFIND_BINARY_PATH
     if path is None or not os.access(path, os.X_OK):
         raise SearchIndexError(
             f"Pagefind binary not found ({path or 'no pagefind_bin package'}): "
