@@ -34,7 +34,15 @@ PAGE_TRANSLATION_ID = None
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["staffblog", "pelican.plugins.sitemap"]
+PLUGINS = [
+    "staffblog",
+    "pelican.plugins.sitemap",
+    # article.prev_article (older) and article.next_article (newer)
+    "pelican.plugins.neighbors",
+    # article.related_posts: the posts sharing the most tags
+    "pelican.plugins.related_posts",
+]
+RELATED_POSTS_MAX = 3
 
 # --- URLs: the WordPress scheme, every page a directory ending in "/" -------------
 ARTICLE_URL = "blog/{date:%Y}/{date:%m}/{date:%d}/{slug}/"
@@ -66,10 +74,22 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-DIRECT_TEMPLATES = ["index", "authors", "categories", "tags", "archives", "404", "robots"]
+DIRECT_TEMPLATES = [
+    "index",
+    "authors",
+    "categories",
+    "tags",
+    "archives",
+    "search",
+    "404",
+    "robots",
+]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 NOTFOUND_SAVE_AS = "404.html"
 ROBOTS_SAVE_AS = "robots.txt"
+# Full-text search page; the staffblog plugin indexes the site with Pagefind.
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 
 # --- Feeds: WordPress served RSS at /feed/ and Atom at /feed/atom/ ---------------
 FEED_DOMAIN = SITEURL
@@ -92,7 +112,7 @@ RSS_FEED_SUMMARY_ONLY = False
 
 SITEMAP = {
     "format": "xml",
-    "exclude": [r"^404\.html$", r"^robots\.txt$", r"^drafts/"],
+    "exclude": [r"^404\.html$", r"^robots\.txt$", r"^drafts/", r"^search/"],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.6},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
@@ -103,6 +123,8 @@ MARKDOWN = {
         "markdown.extensions.codehilite": {"css_class": "highlight"},
         "markdown.extensions.extra": {},
         "markdown.extensions.meta": {},
+        # Gives every heading an id; long articles list them in a table of contents.
+        "markdown.extensions.toc": {},
     },
     "output_format": "html5",
 }

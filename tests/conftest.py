@@ -200,3 +200,83 @@ def page(browser):
     yield tab
     context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+# --- Reader features: a site with several posts sharing tags ------------------------
+
+READER_ARTICLES = {
+    "thank-you-notes.md": (
+        "Title: Thank-You Notes That Work\nDate: 2013-06-01\nAuthor: Barbara Feldman\n"
+        "Category: Interview Tips\nTags: thank-you notes, follow-up\n"
+        "Summary: What to put in the note you send after an interview.\n\n"
+        "Write a short thank-you note after every interview and name one thing you discussed.\n"
+    ),
+    "panel-interview.md": (
+        "Title: Preparing for a Panel Interview\nDate: 2014-02-10\nAuthor: Barbara Feldman\n"
+        "Category: Interview Tips\nTags: interviews, preparation\n"
+        "Summary: Four steps before you face several interviewers at once.\n\n"
+        + "\n\n".join(
+            f"## Step {number}: {step}\n\n"
+            + "Candidates who prepare answers to common questions walk in calmer. " * 40
+            + f"\n\n### Notes on {step.lower()}\n\n"
+            + "Write down two examples for each skill the posting asks for. " * 30
+            for number, step in enumerate(
+                ("Research the company", "Rehearse your stories", "Plan the day", "Debrief"), 1
+            )
+        )
+        + "\n"
+    ),
+    "resume-basics.md": (
+        "Title: Résumé Basics & Pitfalls\nDate: 2015-03-03\nAuthor: Barbara Feldman\n"
+        "Category: Resumes\nTags: resumes, job search\n"
+        "Summary: Two pages, plain layout, results first.\n\n"
+        "## Length\n\nKeep your résumé to two pages.\n\n## Layout\n\nUse a plain layout.\n\n"
+        "## Results\n\nLead with results, not duties.\n\n"
+    ),
+    "salary-talk.md": (
+        "Title: Talking About Salary\nDate: 2016-09-12\nAuthor: Barbara Feldman\n"
+        "Category: Offers\nTags: interviews, offers\nTOC: yes\n"
+        "Related_posts: resume-basics-pitfalls\n"
+        "Summary: When the question comes, have a range ready.\n\n"
+        "## Have a range\n\nResearch the market rate before the first interview.\n"
+    ),
+    "unicorn-draft.md": (
+        "Title: Secret Draft\nDate: 2017-01-01\nAuthor: Barbara Feldman\nStatus: draft\n"
+        "Category: Interview Tips\nTags: interviews, follow-up\n\n"
+        "Zebraunicorn appears only in this draft.\n"
+    ),
+}
+# What another generator (the checklist pages) writes into the output: Pagefind
+# must index any page under checklists/ that marks its content data-pagefind-body.
+READER_CHECKLIST_URL = "checklists/reader-fixture-follow-up/"
+READER_CHECKLIST_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Follow-up checklist</title></head>
+<body><main>
+<h1 data-pagefind-body>Interview follow-up checklist</h1>
+<ul data-pagefind-body><li>Send a follow-up note within 24 hours.</li>
+<li>Thank every interviewer by name.</li></ul>
+</main></body></html>
+"""
+
+
+@pytest.fixture(scope="session")
+def reader_site(tmp_path_factory):
+    """The real content plus the posts above, and a hand-made checklist page."""
+    root = tmp_path_factory.mktemp("reader")
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    for name, text in READER_ARTICLES.items():
+        (content / "articles" / name).write_text(text, encoding="utf-8")
+    output = root / "output"
+    checklist = output / READER_CHECKLIST_URL / "index.html"
+    checklist.parent.mkdir(parents=True)
+    checklist.write_text(READER_CHECKLIST_HTML, encoding="utf-8")
+    build = run_pelican(content, output)
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def reader_site_url(reader_site):
+    with serve(reader_site.output) as url:
+        yield url

@@ -13,6 +13,15 @@ DEFAULTS = {
     "PYGMENTS_CSS_SAVE_AS": "theme/css/pygments.css",
     # Organisation named as publisher in each article's JSON-LD (defaults to SITENAME).
     "STAFFBLOG_PUBLISHER": None,
+    # Reading speed for "N min read" (words per minute); the time is rounded, at least 1.
+    "STAFFBLOG_READING_WPM": 230,
+    # An article gets a table of contents when it has at least this many <h2> headings…
+    "STAFFBLOG_TOC_MIN_HEADINGS": 3,
+    # …and at least this many words (about three minutes' reading).
+    # "TOC: yes" or "TOC: no" in a post's metadata overrides both.
+    "STAFFBLOG_TOC_MIN_WORDS": 600,
+    # Seconds Pagefind may take to index the built site before the build reports an error.
+    "STAFFBLOG_SEARCH_TIMEOUT": 300,
 }
 
 

@@ -1,0 +1,86 @@
+"""Table of contents for long articles: ``article.toc_entries``.
+
+Python-Markdown's ``toc`` extension (enabled in ``MARKDOWN``) gives every heading
+an ``id``; Pelican keeps the extension's token list on its Markdown instance and
+drops it, so this module reads the ``<h2>``/``<h3>`` headings back from the
+article's HTML and nests them with the extension's own ``nest_toc_tokens``.
+
+An article gets a table of contents when it is long: at least
+``STAFFBLOG_TOC_MIN_HEADINGS`` ``<h2>`` headings and at least
+``STAFFBLOG_TOC_MIN_WORDS`` words (three headings on a short page, or a long
+text with one heading, gain nothing from a list of links). ``TOC: yes`` or
+``TOC: no`` in the article's metadata overrides that. ``toc_entries`` is a list of dicts
+with ``id``, ``name`` (plain text), ``level`` and ``children``; empty when the
+article gets none.
+"""
+
+import logging
+
+from bs4 import BeautifulSoup
+from markdown.extensions.toc import nest_toc_tokens
+from pelican import signals
+
+from . import settings as plugin_settings
+from .reading_time import word_count
+
+logger = logging.getLogger(__name__)
+
+LEVELS = ("h2", "h3")
+YES = {"yes", "true", "on", "1"}
+NO = {"no", "false", "off", "0"}
+
+
+def headings(html):
+    """Every <h2>/<h3> in ``html`` in document order; ``id`` is None where it has none."""
+    return [
+        {
+            "level": int(element.name[1]),
+            "id": element.get("id"),
+            "name": " ".join(element.get_text(" ").split()),
+        }
+        for element in BeautifulSoup(html or "", "html.parser").find_all(LEVELS)
+    ]
+
+
+def wanted(article, tokens, settings):
+    """Whether ``article`` gets a table of contents."""
+    override = str(article.metadata.get("toc", "")).strip().lower()
+    if override in YES:
+        return bool(tokens)
+    if override in NO:
+        return False
+    if override:
+        logger.warning(
+            "%s: metadata 'TOC' must be yes or no, not %r; using the automatic rule",
+            article.source_path,
+            article.metadata["toc"],
+        )
+    sections = sum(1 for token in tokens if token["level"] == 2)
+    words = word_count(article._content)
+    return sections >= plugin_settings.get(
+        settings, "STAFFBLOG_TOC_MIN_HEADINGS"
+    ) and words >= plugin_settings.get(settings, "STAFFBLOG_TOC_MIN_WORDS")
+
+
+def toc_entries(article, settings):
+    tokens = headings(article._content)
+    if not wanted(article, tokens, settings):
+        return []
+    for token in tokens:
+        if not token["id"]:
+            logger.warning(
+                "%s: heading %r has no id, so the table of contents leaves it out "
+                "(is the Markdown 'toc' extension enabled?)",
+                article.source_path,
+                token["name"],
+            )
+    return nest_toc_tokens([token for token in tokens if token["id"]])
+
+
+def add_toc(generator):
+    for article in generator.articles + generator.hidden_articles + generator.drafts:
+        article.toc_entries = toc_entries(article, generator.settings)
+
+
+def register():
+    signals.article_generator_finalized.connect(add_toc)
