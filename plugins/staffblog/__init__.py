@@ -4,9 +4,9 @@ One module per concern; each exposes a ``register()`` that connects its
 module-level receivers to the Pelican signal that fits.
 """
 
-from . import authors, pygments_css, seo, validation
+from . import authors, comments, pygments_css, seo, validation
 
-CONCERNS = (validation, authors, seo, pygments_css)
+CONCERNS = (validation, authors, seo, comments, pygments_css)
 
 
 def register():
