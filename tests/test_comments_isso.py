@@ -16,11 +16,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import (
+    ROOT,
     SEED_URL,
     IssoSite,
     background_process,
     child_env,
     free_port,
+    run_pelican,
 )
 from tools import comments as comments_tool
 from tools import serve as serve_tool
@@ -223,6 +225,15 @@ def test_javascript_website_is_never_a_link(filled):
     assert comment.select_one(".isso-author").get_text(strip=True) == "Js"
 
 
+def test_missing_isso_config_is_reported_by_name(filled, tmp_path):
+    missing = tmp_path / "nowhere" / "isso.cfg"
+    options = [f"ISSO_DB_PATH={json.dumps(str(filled.db_path))}"]
+    options.append(f"ISSO_CONFIG={json.dumps(str(missing))}")
+    build = run_pelican(ROOT / "content", tmp_path / "output", "pelicanconf.py", "-e", *options)
+    assert build.returncode == 0
+    assert f"{missing} (ISSO_CONFIG)" in build.log and "not found" in build.log
+
+
 # --- Posting through the page's form, with the shipped config (guard on) -----------
 
 
@@ -386,10 +397,17 @@ def status_of(url, data=None):
         return error.code
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
-def test_serve_prints_urls_and_stops_both_servers(tmp_path, site, stop_signal):
+@pytest.mark.parametrize(
+    ("mode", "stop_signal"),
+    [("serve", signal.SIGINT), ("serve", signal.SIGTERM), ("alone", signal.SIGINT)],
+)
+def test_serve_and_comments_print_urls_and_stop_everything(tmp_path, site, mode, stop_signal):
+    """`make serve` (site + Isso) and `make comments` (Isso alone), stopped by Ctrl-C
+    (SIGINT) or SIGTERM: exit 0 and nothing left running."""
     site_port, isso_port = free_port(), free_port()
-    command = [sys.executable, "-m", "tools.comments", "--serve", str(site.output)]
+    command = [sys.executable, "-m", "tools.comments"]
+    if mode == "serve":
+        command += ["--serve", str(site.output)]
     command += ["--site-port", str(site_port), "--port", str(isso_port)]
     command += ["--db", str(tmp_path / "var" / "comments.db")]
     env = child_env({"ISSO_ADMIN_PASSWORD": "serve-test-password"})
@@ -408,10 +426,11 @@ def test_serve_prints_urls_and_stops_both_servers(tmp_path, site, stop_signal):
             if "Press Ctrl-C" in line:
                 break
         output = "".join(lines)
-        assert f"Site:     http://127.0.0.1:{site_port}/" in output
         assert f"Comments: http://127.0.0.1:{isso_port}/" in output
         isso_pid = int(output.split("(Isso, pid ")[1].split(";")[0])
-        assert status_of(f"http://127.0.0.1:{site_port}/{SEED_URL}") == 200
+        if mode == "serve":
+            assert f"Site:     http://127.0.0.1:{site_port}/" in output
+            assert status_of(f"http://127.0.0.1:{site_port}/{SEED_URL}") == 200
         login = f"http://127.0.0.1:{isso_port}/login/"
         # The admin password comes from the environment: right one 302, wrong one 200.
         assert status_of(login, b"password=serve-test-password") == 302
@@ -425,5 +444,6 @@ def test_serve_prints_urls_and_stops_both_servers(tmp_path, site, stop_signal):
         process.stdout.close()
     with pytest.raises(ProcessLookupError):
         os.kill(isso_pid, 0)
-    with pytest.raises(OSError):
-        urllib.request.urlopen(f"http://127.0.0.1:{site_port}/", timeout=2)
+    for port in (site_port, isso_port):
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)

@@ -120,7 +120,7 @@ class _CapturingHandler(logging.Handler):
 def load_markup(config_path):
     """Isso's own Markdown renderer and sanitizer, configured like the live server."""
     if not os.path.isfile(config_path):
-        raise CommentDatabaseError(f"Isso configuration {config_path} not found")
+        raise CommentDatabaseError("Isso configuration file not found")
     # Imported here: Isso pulls in its web stack, needed only when there are comments.
     from isso import config as isso_config
     from isso.html import Markup as IssoMarkup
@@ -135,7 +135,7 @@ def load_markup(config_path):
         conf = isso_config.load(isso_config.default_file(), config_path)
         markup = IssoMarkup(conf)
     except Exception as exc:
-        raise CommentDatabaseError(f"Isso configuration {config_path}: {exc}") from exc
+        raise CommentDatabaseError(f"cannot load the Isso configuration: {exc}") from exc
     finally:
         isso_logger.removeHandler(capture)
         isso_logger.propagate = propagate
