@@ -50,8 +50,8 @@ QUERY = """
 """
 
 
-class CommentDatabaseError(Exception):
-    """The Isso database exists but cannot be read."""
+class CommentSourceError(Exception):
+    """The Isso database or configuration exists but cannot be used."""
 
 
 @dataclass
@@ -101,7 +101,7 @@ def read_rows(path):
         finally:
             connection.close()
     except (sqlite3.Error, OSError) as exc:
-        raise CommentDatabaseError(str(exc)) from exc
+        raise CommentSourceError(str(exc)) from exc
     by_thread = {}
     for row in rows:
         by_thread.setdefault(row[0], []).append(row[1:])
@@ -120,7 +120,7 @@ class _CapturingHandler(logging.Handler):
 def load_markup(config_path):
     """Isso's own Markdown renderer and sanitizer, configured like the live server."""
     if not os.path.isfile(config_path):
-        raise CommentDatabaseError("Isso configuration file not found")
+        raise CommentSourceError("Isso configuration file not found")
     # Imported here: Isso pulls in its web stack, needed only when there are comments.
     from isso import config as isso_config
     from isso.html import Markup as IssoMarkup
@@ -135,7 +135,7 @@ def load_markup(config_path):
         conf = isso_config.load(isso_config.default_file(), config_path)
         markup = IssoMarkup(conf)
     except Exception as exc:
-        raise CommentDatabaseError(f"cannot load the Isso configuration: {exc}") from exc
+        raise CommentSourceError(f"cannot load the Isso configuration: {exc}") from exc
     finally:
         isso_logger.removeHandler(capture)
         isso_logger.propagate = propagate
@@ -221,7 +221,7 @@ def attach_threads(generator):
 
     try:
         rows = read_rows(db_path)
-    except CommentDatabaseError as exc:
+    except CommentSourceError as exc:
         logger.warning(
             "%s (ISSO_DB_PATH): cannot read the comment database: %s; "
             "pages are built without comments",
@@ -235,7 +235,7 @@ def attach_threads(generator):
     if any(uri in wanted for uri in rows):
         try:
             markup = load_markup(config_path)
-        except CommentDatabaseError as exc:
+        except CommentSourceError as exc:
             logger.warning(
                 "%s (ISSO_CONFIG): %s; pages are built without comments", config_path, exc
             )
