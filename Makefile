@@ -30,6 +30,9 @@ endif
 
 SERVER ?= 127.0.0.1
 PORT ?= 8000
+# The Isso comment server's port for `make serve` / `make comments`; the built site
+# points at http://127.0.0.1:8080 (ISSO_URL in pelicanconf.py): change both together.
+ISSO_PORT ?= 8080
 
 RUNTIME_STAMP = $(VENV)/.runtime-installed
 DEV_STAMP = $(VENV)/.dev-installed
@@ -43,7 +46,8 @@ help:
 	@echo '   make clean                 remove the generated files'
 	@echo '   make regenerate            regenerate files upon modification'
 	@echo '   make publish               production build; replaces output/ only on success'
-	@echo '   make serve [PORT=8000]     serve output/ at http://127.0.0.1:$(PORT)/'
+	@echo '   make serve [PORT=8000]     serve output/ at http://127.0.0.1:$(PORT)/ with Isso beside it'
+	@echo '   make comments              run the Isso comment server alone (port $(ISSO_PORT))'
 	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser on change'
 	@echo '   make rsync_upload          publish, then upload via rsync+ssh'
 	@echo '   make test                  lint and run the whole test suite'
@@ -77,8 +81,13 @@ clean:
 regenerate: $(RUNTIME_STAMP)
 	"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
+# Serves output/ and runs the Isso comment server beside it (tools/comments.py);
+# Ctrl-C stops both. ISSO_ADMIN_PASSWORD sets the admin password (else a random one).
 serve: $(RUNTIME_STAMP)
-	"$(BIN)/python" -m tools.serve --root "$(OUTPUTDIR)" --bind $(SERVER) --port $(PORT)
+	"$(BIN)/python" -m tools.comments --serve "$(OUTPUTDIR)" --bind $(SERVER) --site-port $(PORT) --port $(ISSO_PORT)
+
+comments: $(RUNTIME_STAMP)
+	"$(BIN)/python" -m tools.comments --bind $(SERVER) --site-port $(PORT) --port $(ISSO_PORT)
 
 devserver: $(RUNTIME_STAMP)
 	"$(BIN)/python" -m tools.devserver --bind $(SERVER) --port $(PORT) -- $(PELICANOPTS)
@@ -113,4 +122,4 @@ lint: $(DEV_STAMP)
 test: lint $(NODE_STAMP)
 	"$(BIN)/python" -m pytest $(PYTEST_ARGS)
 
-.PHONY: help venv html clean regenerate serve devserver publish rsync_upload bench audit lint test
+.PHONY: help venv html clean regenerate serve comments devserver publish rsync_upload bench audit lint test

@@ -151,3 +151,8 @@ PYGMENTS_DARK_STYLE = "github-dark"
 
 # --- staffblog plugin (defaults documented in plugins/staffblog/settings.py) ------
 STAFFBLOG_AUTHORS_DIR = "authors"
+# Comments (plugins/staffblog/comments.py): the Isso server `make serve` starts, its
+# database (under the git-ignored var/) and configuration.
+ISSO_URL = "http://127.0.0.1:8080"
+ISSO_DB_PATH = "var/comments.db"
+ISSO_CONFIG = "isso.cfg"

@@ -16,3 +16,10 @@ FEED_DOMAIN = SITEURL
 
 DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False
+
+# --- Comments: the production Isso (deploy/isso/production.cfg) ---------------------
+# nginx proxies SITEURL/isso/ to it (deploy/nginx/blog.conf), so the comment server
+# shares the site's origin. Each can be set in the environment of the build.
+ISSO_URL = os.environ.get("ISSO_URL", SITEURL + "/isso").rstrip("/")
+ISSO_DB_PATH = os.environ.get("ISSO_DB_PATH", "/var/lib/isso/comments.db")
+ISSO_CONFIG = os.environ.get("ISSO_CONFIG", "deploy/isso/production.cfg")

@@ -10,9 +10,13 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -280,3 +284,97 @@ def reader_site(tmp_path_factory):
 def reader_site_url(reader_site):
     with serve(reader_site.output) as url:
         yield url
+
+
+# --- Comments: a real Isso server beside the served site ---------------------------
+
+
+class IssoSite:
+    """The site built into a temp folder and served by ``tools.comments --serve``
+    (exactly what ``make serve`` runs), with a real Isso on its own port and database.
+
+    ``rebuild()`` re-runs Pelican into the same folder, reading the same database.
+    """
+
+    def __init__(self, tmp_path, settings=(), origins=()):
+        self.tmp = Path(tmp_path)
+        self.db_path = self.tmp / "var" / "comments.db"
+        self.output = self.tmp / "output"
+        self.site_port = free_port()
+        self.isso_port = free_port()
+        self.site_url = f"http://127.0.0.1:{self.site_port}"
+        self.isso_url = f"http://127.0.0.1:{self.isso_port}"
+        self.settings = list(settings)
+        self.origins = list(origins)
+        self.password = "test-admin-password"
+        self.log = self.tmp / "isso.log"
+
+    def build(self, content=ROOT / "content", settings="pelicanconf.py"):
+        overrides = [f"ISSO_URL={json.dumps(self.isso_url)}"]
+        overrides.append(f"ISSO_DB_PATH={json.dumps(str(self.db_path))}")
+        return run_pelican(content, self.output, settings, "-e", *overrides)
+
+    def rebuild(self):
+        build = self.build()
+        assert build.returncode == 0, build.log
+        return build
+
+    @contextlib.contextmanager
+    def running(self):
+        self.rebuild()
+        command = [sys.executable, "-m", "tools.comments", "--serve", str(self.output)]
+        command += ["--site-port", str(self.site_port), "--port", str(self.isso_port)]
+        command += ["--db", str(self.db_path)]
+        for item in self.settings:
+            command += ["--set", item]
+        for origin in self.origins:
+            command += ["--origin", origin]
+        env = child_env({"ISSO_ADMIN_PASSWORD": self.password})
+        with (
+            open(self.log, "w") as log,
+            background_process(command, self.isso_port, stdout=log, stderr=log, env=env) as proc,
+        ):
+            wait_for_port(self.site_port, proc)
+            self.process = proc
+            yield self
+
+    # --- Isso's HTTP API, as a browser or the moderator would call it ---------------
+
+    def request(self, method, path, body=None, headers=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.isso_url}{path}", data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        request.add_header("Origin", self.site_url)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def post(self, uri, text, **fields):
+        """Post a comment through the API; return (status, parsed JSON or raw body)."""
+        body = {"text": text, "title": "Test thread", **fields}
+        status, payload = self.request("POST", f"/new?{urllib.parse.urlencode({'uri': uri})}", body)
+        try:
+            return status, json.loads(payload)
+        except ValueError:
+            return status, payload
+
+    def moderation_key(self, comment_id):
+        """Isso's signed moderation key: ``itsdangerous`` over the DB's session key."""
+        from itsdangerous import URLSafeTimedSerializer
+
+        with contextlib.closing(sqlite3.connect(self.db_path)) as db:
+            (key,) = db.execute("SELECT value FROM preferences WHERE key='session-key'").fetchone()
+        return URLSafeTimedSerializer(key).dumps(comment_id)
+
+    def moderate(self, comment_id, action):
+        """Activate or delete through Isso's moderation endpoint (what its admin calls)."""
+        key = self.moderation_key(comment_id)
+        return self.request("POST", f"/id/{comment_id}/{action}/{key}")
+
+    def rows(self, sql, args=()):
+        with contextlib.closing(sqlite3.connect(self.db_path)) as db:
+            return db.execute(sql, args).fetchall()

@@ -52,6 +52,10 @@ def publish(content, output, settings, pelican_options=()):
     parent = os.path.dirname(output)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".output-staging-", dir=parent)
+    # mkdtemp makes a private (0700) folder; the web server's user must read the site.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)
     try:
         status = build(content, staging, settings, list(pelican_options))
         if status != 0:

@@ -4,9 +4,9 @@ One module per concern; each exposes a ``register()`` that connects its
 module-level receivers to the Pelican signal that fits.
 """
 
-from . import authors, pygments_css, reading_time, search, seo, toc, validation
+from . import authors, comments, pygments_css, reading_time, search, seo, toc, validation
 
-CONCERNS = (validation, authors, seo, pygments_css, reading_time, toc, search)
+CONCERNS = (validation, authors, seo, comments, pygments_css, reading_time, toc, search)
 
 
 def register():

@@ -22,6 +22,24 @@ DEFAULTS = {
     "STAFFBLOG_TOC_MIN_WORDS": 600,
     # Seconds Pagefind may take to index the built site before the build reports an error.
     "STAFFBLOG_SEARCH_TIMEOUT": 300,
+    # --- Comments (plugins/staffblog/comments.py), served by a self-hosted Isso ---------
+    # Public URL of the Isso comment server, without a trailing slash. The article page
+    # loads ISSO_URL + "/js/embed.min.js" when a reader scrolls near the comments. The
+    # default is the server `make serve` / `make comments` start; publishconf.py uses
+    # SITEURL + "/isso" (nginx proxies /isso/ to Isso). An empty string turns the live
+    # comment form off everywhere (the approved comments are still rendered statically).
+    "ISSO_URL": "http://127.0.0.1:8080",
+    # Isso's SQLite database, read (read-only) at build time to render approved comments
+    # into the pages. Relative paths are relative to the folder the build runs in (the
+    # repository root for every make target). A missing file means "no comments yet".
+    "ISSO_DB_PATH": "var/comments.db",
+    # Isso configuration file whose [markup] section renders the stored Markdown exactly
+    # as the live server does (same renderer, same sanitizer, same allowed elements).
+    "ISSO_CONFIG": "isso.cfg",
+    # Article metadata key that closes comments: `Comments: closed` (default `open`).
+    "COMMENTS_METADATA_KEY": "comments",
+    # Format of the date shown on each rendered comment (strftime, in TIMEZONE).
+    "COMMENTS_DATE_FORMAT": "%B %-d, %Y at %-I:%M %p",
 }
 
 

@@ -1,0 +1,203 @@
+"""Comment-ready pages, read back from the built site (no comment server needed here;
+tests/test_comments_isso.py runs the real Isso)."""
+
+import configparser
+import json
+import os
+import stat
+import subprocess
+
+import pytest
+
+from conftest import ROOT, SEED_URL, run_pelican, run_publish
+
+SEED_TITLE = "The Value of Post Interview Follow Up"
+LISTINGS = (
+    "",
+    "category/interview-tips/",
+    "tag/follow-up/",
+    "author/barbara-feldman/",
+    "archives/",
+    "blog/2013/",
+)
+
+
+def build_with(content, output, db_path, *extra):
+    options = ["-e", f"ISSO_DB_PATH={json.dumps(str(db_path))}", *extra]
+    return run_pelican(content, output, "pelicanconf.py", *options)
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory):
+    """The real content with no comment database yet."""
+    tmp = tmp_path_factory.mktemp("no-db")
+    build = build_with(ROOT / "content", tmp / "output", tmp / "var" / "comments.db")
+    assert build.returncode == 0, build.log
+    return build
+
+
+def test_article_ends_with_a_comment_section_for_its_isso_thread(empty):
+    page = empty.html(SEED_URL)
+    section = page.select_one("article.post > section#comments")
+    assert section is page.select_one("article.post").find_all(recursive=False)[-1]
+    assert section.find("h2").get_text(strip=True) == "Leave a Reply"
+    thread = section.select_one("#isso-thread")
+    assert thread["data-isso-id"] == "/" + SEED_URL
+    assert thread["data-title"] == SEED_TITLE
+    assert thread["data-comment-server"] == "http://127.0.0.1:8080"
+    assert section.select_one(".comments__count").get_text(strip=True) == "No comments yet"
+    assert "comment-policy/" in section.select_one(".comments__intro a")["href"]
+    assert "JavaScript" in section.find("noscript").get_text()
+
+
+def test_empty_thread_without_database_builds_without_warning(empty):
+    assert "WARNING" not in empty.log and "ERROR" not in empty.log
+    assert empty.json_ld(SEED_URL)["commentCount"] == 0
+
+
+def test_isso_client_is_only_loaded_by_a_self_hosted_module(empty):
+    page = empty.html(SEED_URL)
+    scripts = page.find_all("script")
+    assert all(s.get("src") or s.get("type") == "application/ld+json" for s in scripts)
+    module = [s for s in scripts if s.get("src", "").endswith("js/comments.js")]
+    assert len(module) == 1 and module[0]["type"] == "module"
+    assert not [s for s in scripts if "embed" in s.get("src", "")]  # loaded lazily
+    assert (empty.output / "theme/js/comments.js").is_file()
+    assert not page.select("[style]") and not page.find_all("style")
+
+
+def test_listings_show_a_comment_count_linking_to_the_comments(empty):
+    for listing in LISTINGS:
+        link = empty.html(listing).select_one("a.comment-count")
+        assert link is not None, listing
+        assert link.get_text(strip=True) == "No comments yet"
+        assert link["href"].endswith(SEED_URL + "#comments"), listing
+
+
+def test_closed_comments_show_past_ones_without_the_form(content_copy, tmp_path):
+    post = content_copy / "articles/2013/the-value-of-post-interview-follow-up.md"
+    post.write_text(post.read_text().replace("Slug:", "Comments: closed\nSlug:", 1))
+    build = build_with(content_copy, tmp_path / "output", tmp_path / "none.db")
+    assert build.returncode == 0, build.log
+    section = build.html(SEED_URL).select_one("#comments")
+    assert section.select_one(".comments__closed").get_text(strip=True) == (
+        "Comments are closed for this post."
+    )
+    assert not section.select_one("#isso-thread").has_attr("data-comment-server")
+    assert section.find("noscript") is None
+    assert not build.html(SEED_URL).select('script[src$="comments.js"]')
+    assert build.html("").select_one("a.comment-count") is None  # closed and none
+
+
+def test_unknown_comments_metadata_warns_naming_the_file(content_copy, tmp_path):
+    post = content_copy / "articles/2013/the-value-of-post-interview-follow-up.md"
+    post.write_text(post.read_text().replace("Slug:", "Comments: maybe\nSlug:", 1))
+    build = build_with(content_copy, tmp_path / "output", tmp_path / "none.db")
+    assert build.returncode == 0
+    assert "the-value-of-post-interview-follow-up.md" in build.log
+    assert "'maybe'" in build.log
+
+
+NOT_A_DATABASE = b"this is not an SQLite database at all" * 40
+TRUNCATED_HEADER = b"SQLite format 3\x00" + b"\x00" * 80
+
+
+@pytest.mark.parametrize("payload", [NOT_A_DATABASE, TRUNCATED_HEADER])
+def test_corrupt_database_warns_in_html_and_stops_publish(content_copy, tmp_path, payload):
+    db = tmp_path / "var" / "comments.db"
+    db.parent.mkdir()
+    db.write_bytes(payload)
+    html = build_with(content_copy, tmp_path / "html", db)
+    assert html.returncode == 0
+    assert "WARNING" in html.log and str(db) in html.log
+    assert "cannot read the comment database" in html.log
+    assert html.path(SEED_URL).is_file()
+
+    output = tmp_path / "published"
+    first = run_publish(content_copy, output, env={"ISSO_DB_PATH": str(tmp_path / "no.db")})
+    assert first.returncode == 0, first.log
+    before = first.path(SEED_URL).read_text()
+    failed = run_publish(content_copy, output, env={"ISSO_DB_PATH": str(db)})
+    assert failed.returncode != 0
+    assert str(db) in failed.log and "cannot read the comment database" in failed.log
+    assert failed.path(SEED_URL).read_text() == before  # the live copy is untouched
+
+
+def test_publish_points_at_the_proxied_comment_server(content_copy, tmp_path):
+    env = {"SITEURL": "https://blog.test", "ISSO_DB_PATH": str(tmp_path / "none.db")}
+    default = run_publish(content_copy, tmp_path / "a", env=env)
+    assert default.returncode == 0, default.log
+    thread = default.html(SEED_URL).select_one("#isso-thread")
+    assert thread["data-comment-server"] == "https://blog.test/isso"
+    custom = run_publish(
+        content_copy, tmp_path / "b", env={**env, "ISSO_URL": "https://comments.blog.test/"}
+    )
+    assert custom.returncode == 0, custom.log
+    thread = custom.html(SEED_URL).select_one("#isso-thread")
+    assert thread["data-comment-server"] == "https://comments.blog.test"
+
+
+def test_published_site_is_readable_by_the_web_server(content_copy, tmp_path):
+    """nginx's worker runs as another user: the swapped-in folder must be world-readable."""
+    build = run_publish(content_copy, tmp_path / "output", env={"ISSO_DB_PATH": "none.db"})
+    assert build.returncode == 0, build.log
+    mode = stat.S_IMODE(os.stat(build.output).st_mode)
+    assert mode & 0o005 == 0o005, oct(mode)
+
+
+# --- The shipped configuration --------------------------------------------------
+
+
+def isso_config(path, env=None):
+    """Load a config the way the Isso server does (defaults, then the file)."""
+    from isso import config
+
+    saved = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        conf = config.load(config.default_file(), str(path))
+        return {
+            "dbpath": conf.get("general", "dbpath"),
+            "host": list(conf.getiter("general", "host")),
+            "moderation": conf.getboolean("moderation", "enabled"),
+            "guard": conf.getboolean("guard", "enabled"),
+            "ratelimit": conf.getint("guard", "ratelimit"),
+            "admin": conf.getboolean("admin", "enabled"),
+            "password": conf.get("admin", "password"),
+            "listen": conf.get("server", "listen"),
+        }
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_shipped_dev_config_is_moderated_guarded_and_local():
+    conf = isso_config(ROOT / "isso.cfg", {"ISSO_ADMIN_PASSWORD": "from-the-env"})
+    assert conf["moderation"] and conf["guard"] and conf["admin"]
+    assert conf["ratelimit"] >= 1
+    assert conf["password"] == "from-the-env"
+    assert conf["listen"].startswith("http://127.0.0.1:")
+    assert "http://127.0.0.1:8000" in conf["host"] and "http://localhost:8000" in conf["host"]
+    assert conf["dbpath"].startswith("var/")
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", conf["dbpath"]], cwd=ROOT, check=False
+    ).returncode
+    assert ignored == 0
+
+
+@pytest.mark.parametrize("name", ["isso.cfg", "deploy/isso/production.cfg"])
+def test_no_secret_in_a_shipped_config(name):
+    raw = configparser.RawConfigParser(interpolation=None)
+    raw.read(ROOT / name)
+    assert raw.get("admin", "password") == "${ISSO_ADMIN_PASSWORD}"
+    assert raw.getboolean("moderation", "enabled") and raw.getboolean("guard", "enabled")
+
+
+def test_production_config_renders_comments_like_the_dev_one():
+    configs = []
+    for name in ("isso.cfg", "deploy/isso/production.cfg"):
+        raw = configparser.RawConfigParser(interpolation=None)
+        raw.read(ROOT / name)
+        configs.append({s: dict(raw[s]) for s in raw.sections() if s.startswith("markup")})
+    assert configs[0] == configs[1]
+    assert configs[0]["markup"]["renderer"] == "mistune"

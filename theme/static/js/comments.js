@@ -1,0 +1,69 @@
+// Comment section: load Isso's client from our own comment server, and only when the
+// section comes near the viewport, so readers who never scroll there pay nothing.
+//
+// The approved comments are already in the page (rendered at build time). They stay
+// until Isso has built its own thread, and are removed right before Isso inserts its
+// comments, so nothing shows twice. If the comment server cannot be reached, the
+// static comments simply stay. No inline script or style: CSP-clean.
+
+const NEAR = "600px 0px"; // start loading this far before the section scrolls into view
+
+const thread = document.getElementById("isso-thread");
+const server = thread?.dataset.commentServer;
+
+function showNote(text) {
+  const note = document.createElement("p");
+  note.className = "comments__offline";
+  note.textContent = text;
+  thread.append(note);
+}
+
+function loadIsso() {
+  const staticCopy = thread.querySelector("[data-comments-static]");
+  // Isso appends its heading, form and #isso-root once it has its server config, and
+  // inserts comments only after a further request: remove our copy in between.
+  const watcher = new MutationObserver(() => {
+    if (document.getElementById("isso-root")) {
+      watcher.disconnect();
+      staticCopy?.remove();
+      thread.classList.add("comments--live");
+    }
+  });
+  watcher.observe(thread, { childList: true });
+
+  const script = document.createElement("script");
+  const options = {
+    "data-isso": server,
+    "data-isso-css": "false", // styles are in site.css; no extra stylesheet request
+    "data-isso-avatar": "false", // identicons would need inline styles (CSP)
+    "data-isso-vote": "false",
+    "data-isso-sorting": "oldest", // the order of the static copy
+    "data-isso-lang": document.documentElement.lang || "en",
+  };
+  for (const [name, value] of Object.entries(options)) {
+    script.setAttribute(name, value);
+  }
+  script.src = `${server}/js/embed.min.js`;
+  script.addEventListener("error", () => {
+    watcher.disconnect();
+    showNote("The comment form could not be loaded. Please try again later.");
+  });
+  document.body.append(script);
+}
+
+if (thread && server) {
+  if ("IntersectionObserver" in window) {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) {
+          observer.disconnect();
+          loadIsso();
+        }
+      },
+      { rootMargin: NEAR },
+    );
+    observer.observe(thread);
+  } else {
+    loadIsso();
+  }
+}
