@@ -137,8 +137,9 @@ def running_isso(args):
 
 
 @contextmanager
-def running_site(root, bind, port):
-    server = site_server.make_server(root, bind, port)
+def running_site(root, bind, port, comment_origin):
+    headers = site_server.security_headers(comment_origin=comment_origin)
+    server = site_server.make_server(root, bind, port, headers)
     thread = threading.Thread(target=server.serve_forever, name="site", daemon=True)
     thread.start()
     try:
@@ -185,7 +186,10 @@ def main(argv=None):
     try:
         with ExitStack() as stack:
             if args.serve:
-                stack.enter_context(running_site(args.serve, args.bind, args.site_port))
+                comment_origin = f"http://{args.bind}:{args.port}"
+                stack.enter_context(
+                    running_site(args.serve, args.bind, args.site_port, comment_origin)
+                )
             isso = stack.enter_context(running_isso(args))
             if args.serve:
                 logger.info("Site:     http://%s:%s/", args.bind, args.site_port)
