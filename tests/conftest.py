@@ -296,7 +296,7 @@ class IssoSite:
     ``rebuild()`` re-runs Pelican into the same folder, reading the same database.
     """
 
-    def __init__(self, tmp_path, settings=(), origins=()):
+    def __init__(self, tmp_path, settings=(), origins=(), headers=(), site_settings=None):
         self.tmp = Path(tmp_path)
         self.db_path = self.tmp / "var" / "comments.db"
         self.output = self.tmp / "output"
@@ -306,12 +306,15 @@ class IssoSite:
         self.isso_url = f"http://127.0.0.1:{self.isso_port}"
         self.settings = list(settings)
         self.origins = list(origins)
+        self.headers = list(headers)
+        self.site_settings = dict(site_settings or {})
         self.password = "test-admin-password"
         self.log = self.tmp / "isso.log"
 
     def build(self, content=ROOT / "content", settings="pelicanconf.py"):
         overrides = [f"ISSO_URL={json.dumps(self.isso_url)}"]
         overrides.append(f"ISSO_DB_PATH={json.dumps(str(self.db_path))}")
+        overrides += [f"{key}={json.dumps(value)}" for key, value in self.site_settings.items()]
         return run_pelican(content, self.output, settings, "-e", *overrides)
 
     def rebuild(self):
@@ -329,6 +332,8 @@ class IssoSite:
             command += ["--set", item]
         for origin in self.origins:
             command += ["--origin", origin]
+        for header in self.headers:
+            command += ["--header", header]
         env = child_env({"ISSO_ADMIN_PASSWORD": self.password})
         with (
             open(self.log, "w") as log,

@@ -137,8 +137,8 @@ def running_isso(args):
 
 
 @contextmanager
-def running_site(root, bind, port, comment_origin):
-    headers = site_server.security_headers(comment_origin=comment_origin)
+def running_site(root, bind, port, comment_origin, extra_headers=()):
+    headers = site_server.security_headers(comment_origin=comment_origin) + list(extra_headers)
     server = site_server.make_server(root, bind, port, headers)
     thread = threading.Thread(target=server.serve_forever, name="site", daemon=True)
     thread.start()
@@ -167,6 +167,13 @@ def parse_args(argv):
     parser.add_argument("--origin", action="append", default=[], help="another allowed origin")
     parser.add_argument("--serve", metavar="ROOT", help="also serve this built site")
     parser.add_argument(
+        "--header",
+        type=site_server.parse_header,
+        action="append",
+        default=[],
+        help="with --serve: 'Name: value' to send with every page (repeatable)",
+    )
+    parser.add_argument(
         "--set", action="append", default=[], metavar="SECTION.OPTION=VALUE", help="config override"
     )
     args = parser.parse_args(argv)
@@ -188,7 +195,7 @@ def main(argv=None):
             if args.serve:
                 comment_origin = f"http://{args.bind}:{args.port}"
                 stack.enter_context(
-                    running_site(args.serve, args.bind, args.site_port, comment_origin)
+                    running_site(args.serve, args.bind, args.site_port, comment_origin, args.header)
                 )
             isso = stack.enter_context(running_isso(args))
             if args.serve:
