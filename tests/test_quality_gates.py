@@ -81,6 +81,7 @@ def test_no_broken_links(gate_site):
 def load_live_comments(page):
     page.locator("#comments").scroll_into_view_if_needed()
     page.locator(".isso-postbox").wait_for()  # Isso's own form: its client ran
+    page.locator("#isso-root").get_by_text("Sending mine").wait_for()
     assert page.locator("#isso-thread").get_by_text("Sending mine").count() == 1
 
 
