@@ -7,6 +7,7 @@ only; the built files in output/ never contain it.
 
 import argparse
 import logging
+import os
 import sys
 
 from livereload import Server
@@ -15,7 +16,8 @@ from pelican.settings import read_settings
 
 logger = logging.getLogger("devserver")
 
-WATCHED = ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py")
+# Besides the content folder: what changes the site's look or its build.
+WATCHED = ("theme/**/*", "plugins/**/*.py", "pelicanconf.py")
 
 
 def cached_build(settings_file, overrides):
@@ -29,6 +31,8 @@ def cached_build(settings_file, overrides):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--settings", default="pelicanconf.py")
+    parser.add_argument("--content", default="content")
+    parser.add_argument("--output", default="output")
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("pelican_options", nargs="*", help="ignored; kept for make")
@@ -37,16 +41,23 @@ def main(argv=None):
 
     def rebuild():
         try:
-            cached_build(args.settings, {})
+            cached_build(
+                args.settings,
+                {
+                    "PATH": os.path.abspath(args.content),
+                    "OUTPUT_PATH": os.path.abspath(args.output),
+                },
+            )
         except Exception as exc:  # keep serving the last good build while the author fixes it
             logger.error("build failed: %s", exc)
 
     rebuild()
     server = Server()
+    server.watch(os.path.join(args.content, "**", "*"), rebuild)
     for pattern in WATCHED:
         server.watch(pattern, rebuild)
     logger.info("Preview at http://%s:%s/ (Ctrl-C to stop)", args.bind, args.port)
-    server.serve(host=args.bind, port=args.port, root="output", open_url_delay=None)
+    server.serve(host=args.bind, port=args.port, root=args.output, open_url_delay=None)
     return 0
 
 

@@ -1,0 +1,49 @@
+"""The authors' preview loop: `make devserver` rebuilds on save and serves the result."""
+
+import subprocess
+import sys
+import time
+import urllib.request
+
+from bs4 import BeautifulSoup
+
+from conftest import SEED_URL, background_process, child_env, free_port
+
+SEED_FILE = "articles/2013/the-value-of-post-interview-follow-up.md"
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def title(html):
+    return BeautifulSoup(html, "html.parser").find("h1").get_text(strip=True)
+
+
+def test_devserver_rebuilds_after_an_edit_and_injects_reload_only_when_served(
+    content_copy, tmp_path
+):
+    output = tmp_path / "output"
+    port = free_port()
+    command = [sys.executable, "-m", "tools.devserver", "--content", str(content_copy)]
+    command += ["--output", str(output), "--port", str(port)]
+    log = (tmp_path / "devserver.log").open("w")
+    with background_process(command, port, stdout=log, stderr=subprocess.STDOUT, env=child_env()):
+        url = f"http://127.0.0.1:{port}/{SEED_URL}"
+        served = fetch(url)
+        assert title(served) == "The Value of Post Interview Follow Up"
+        assert "livereload.js" in served
+        assert "livereload.js" not in (output / SEED_URL / "index.html").read_text()
+
+        article = content_copy / SEED_FILE
+        article.write_text(
+            article.read_text().replace(
+                "Title: The Value of Post Interview Follow Up",
+                "Title: The Value of Post-Interview Follow-Up",
+            )
+        )
+        deadline = time.monotonic() + 60
+        while title(fetch(url)) != "The Value of Post-Interview Follow-Up":
+            assert time.monotonic() < deadline, (tmp_path / "devserver.log").read_text()
+            time.sleep(0.5)
