@@ -105,6 +105,8 @@ MARKDOWN = {
         "markdown.extensions.meta": {},
         # Authors type straight quotes and "--"; readers get typographic ones.
         "markdown.extensions.smarty": {},
+        # "- [ ] step" items: the list an article's "Checklist:" line turns into a checklist.
+        "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
     },
     "output_format": "html5",
 }

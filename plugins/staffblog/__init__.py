@@ -4,9 +4,10 @@ One module per concern; each exposes a ``register()`` that connects its
 module-level receivers to the Pelican signal that fits.
 """
 
-from . import authors, pygments_css, seo, validation
+from . import authors, checklist, pygments_css, seo, validation
 
-CONCERNS = (validation, authors, seo, pygments_css)
+# checklist before seo: it rewrites the article HTML that summaries are built from.
+CONCERNS = (validation, authors, checklist, seo, pygments_css)
 
 
 def register():
