@@ -31,10 +31,12 @@ Summary: Get ready for the second interview.
 Before the second round:
 
 - [ ] **Re-read** the job ad--twice. Note the 'must haves' and "nice to haves".
-  {: #reread remind="after 2 days" }
+  {: #reread remind="36 hours after" }
 - [ ] Ask *what* changed since round one; see [our advice][follow-up].
   {: remind="within 1 week" }
 - [ ] Bring `three` copies of your résumé & references < 2 pages.
+- [ ] Check in with the recruiter.
+  {: remind="Every two weeks" }
 
 [follow-up]: {filename}../2013/the-value-of-post-interview-follow-up.md
 """
@@ -207,17 +209,24 @@ def test_pdf_has_title_source_and_every_item_in_order(site):
     assert reader.metadata.title == "Post-interview follow-up checklist"
 
 
-def test_pdf_embeds_a_truetype_font_with_bold(site):
-    fonts = pdf_of(site, SEED_URL).pages[0]["/Resources"]["/Font"]
-    names = []
-    for font in fonts.values():
+def test_pdf_embeds_truetype_fonts_and_keeps_lead_phrases_bold(site):
+    page = pdf_of(site, SEED_URL).pages[0]
+    for font in page["/Resources"]["/Font"].values():
         font = font.get_object()
         if "/DescendantFonts" in font:
             font = font["/DescendantFonts"][0].get_object()
-        descriptor = font["/FontDescriptor"].get_object()
-        assert "/FontFile2" in descriptor, font["/BaseFont"]
-        names.append(str(font["/BaseFont"]))
-    assert any("Bd" in name or "Bold" in name for name in names), names
+        assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
+    bold, regular = [], []
+
+    def visit(text, _cm, _tm, font, _size):
+        if font and text.strip():
+            (bold if "Bold" in str(font["/BaseFont"]) else regular).append(text)
+
+    page.extract_text(visitor_text=visit)
+    leads = [s.get_text() for s in site.html(SEED_URL).select(".checklist-source > li > strong")]
+    assert len(leads) == 5
+    assert [squeeze(text) for text in bold[1:]] == [squeeze(lead) for lead in leads]
+    assert squeeze("".join(regular)).find(squeeze("—send the follow-up note")) >= 0
 
 
 def test_pdf_prints_curly_quotes_and_dashes(extra):
@@ -267,6 +276,15 @@ def test_author_item_id_and_timing_forms(extra):
     assert items[0]["data-checklist-offset-days"] == "2"
     assert items[1]["data-checklist-offset-days"] == "6"
     assert not items[2].has_attr("data-checklist-offset-days")
+    assert items[3]["data-checklist-offset-days"] == "14"
+    assert items[3]["data-checklist-rrule"] == "FREQ=WEEKLY;INTERVAL=2"
+    whens = [i.select_one(".checklist__when") for i in items]
+    assert [w.get_text() if w else None for w in whens] == [
+        "Reminder: 36 hours after the interview",
+        "Reminder: within 1 week of the interview",
+        None,
+        "Reminder: every 2 weeks after the interview",
+    ]
     page = extra.html("checklists/second-round-prep/")
     assert page.find("h1").get_text() == 'Second-round "prep" list & notes'
 

@@ -70,10 +70,6 @@ class Timing:
     rrule: str = ""  # RFC 5545 RRULE value for repeating reminders, "" for a single one
     description: str = ""  # for readers: "within 24 hours of the interview"
 
-    @property
-    def repeats(self):
-        return bool(self.rrule)
-
 
 def _number(word):
     value = int(word) if word.isdigit() else NUMBER_WORDS[word]
