@@ -40,7 +40,7 @@ from .checklist_timing import Timing, TimingError, parse_timing
 logger = logging.getLogger(__name__)
 
 # Bump when the PDF layout changes, so cached PDFs are rebuilt.
-PDF_LAYOUT_VERSION = "1"
+PDF_LAYOUT_VERSION = "2"
 REMIND_ATTRIBUTE = "remind"
 ID_WORDS = 6
 BLOCK_TAGS = {"p"}  # block elements inside an item that read as one paragraph

@@ -68,7 +68,8 @@ def font_family(fonts):
             faces = {}
             for style, path in zip(FONT_STYLES, key, strict=True):
                 try:
-                    font = TTFont(f"{name}-{style}", path)
+                    # Only the glyphs a PDF uses are embedded (not all of ASCII too).
+                    font = TTFont(f"{name}-{style}", path, asciiReadable=0)
                 except Exception as exc:
                     raise PdfSettingsError(
                         f"CHECKLIST_PDF_FONTS[{style!r}]: cannot load TrueType font {path!r}: {exc}"
