@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from conftest import ROOT, SEED_URL, run_pelican
 
 SEED_CHECKLIST = "checklists/the-value-of-post-interview-follow-up/"
+EXTRA_CHECKLIST = "checklists/round-two/"  # from its Checklist-Slug: line
 SEED_SOURCE = Path("articles/2013/the-value-of-post-interview-follow-up.md")
 
 EXTRA_CHECKLIST_ARTICLE = """\
@@ -26,6 +27,7 @@ Date: 2015-03-02 10:00
 Author: Barbara Feldman
 Category: Interview Tips
 Checklist: Second-round "prep" list & notes
+Checklist-Slug: Round Two
 Summary: Get ready for the second interview.
 
 Before the second round:
@@ -259,7 +261,7 @@ def test_markdown_escapes_and_absolute_links_round_trip(extra):
     rendered = BeautifulSoup(
         markdown.markdown(text, extensions=["pymdownx.tasklist"]), "html.parser"
     ).select("li.task-list-item")
-    labels = [i.select_one("label") for i in page_items(extra, "checklists/second-round-prep/")]
+    labels = [i.select_one("label") for i in page_items(extra, EXTRA_CHECKLIST)]
     assert [words(li.get_text()) for li in rendered] == [words(lb.get_text()) for lb in labels]
     link = rendered[1].find("a")
     assert link["href"] == f"http://127.0.0.1:8000/{SEED_URL}"
@@ -271,7 +273,7 @@ def test_markdown_escapes_and_absolute_links_round_trip(extra):
 
 
 def test_author_item_id_and_timing_forms(extra):
-    items = page_items(extra, "checklists/second-round-prep/")
+    items = page_items(extra, EXTRA_CHECKLIST)
     assert items[0]["data-checklist-item"] == "reread"
     assert items[0]["data-checklist-offset-days"] == "2"
     assert items[1]["data-checklist-offset-days"] == "6"
@@ -285,7 +287,7 @@ def test_author_item_id_and_timing_forms(extra):
         None,
         "Reminder: every 2 weeks after the interview",
     ]
-    page = extra.html("checklists/second-round-prep/")
+    page = extra.html(EXTRA_CHECKLIST)
     assert page.find("h1").get_text() == 'Second-round "prep" list & notes'
 
 
@@ -296,7 +298,7 @@ def test_articles_without_a_checklist_get_nothing_extra(extra):
     assert page.select_one(".post__content li input[type=checkbox]") is not None
     assert sorted(p.name for p in (extra.output / "checklists").iterdir()) == [
         "index.html",
-        "second-round-prep",
+        "round-two",
         "the-value-of-post-interview-follow-up",
     ]
     for url in ("about/", "comment-policy/"):

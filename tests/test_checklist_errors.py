@@ -83,6 +83,14 @@ BROKEN_HTML_ONLY = {
         {"broken.md": article("Mixed", "- [ ] boxed\n- not boxed\n", extra="Checklist: Mixed\n")},
         ["checklist item 'not boxed' has no box"],
     ),
+    "a character the PDF font lacks": (
+        {
+            "broken.md": article(
+                "Greetings", "- [ ] Say 面接 to the panel\n", extra="Checklist: Greetings\n"
+            )
+        },
+        ["item 'Say 面接 to the panel': the PDF font has no '接' (U+63A5), '面' (U+9762)"],
+    ),
     "timing without a checklist line": (
         {"broken.md": article("Stray Timing", '- [ ] step\n  {: remind="within 2 days" }\n')},
         ["has a remind= timing but the article has no 'Checklist:' line"],

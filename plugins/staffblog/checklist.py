@@ -442,6 +442,8 @@ def collect(generator):
                 first.source_path,
             )
             continue
+        if pdf_problems(checklist, generator.settings, generator.output_path):
+            continue
         by_save_as[checklist.save_as] = checklist
         article._content = html
         forget_rendered_content(article)
@@ -530,6 +532,72 @@ def file_equals(path, data):
         return False
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class PdfJob:
+    path: str
+    fields: dict  # pdf_fields()
+    fonts: dict
+    page_size: str
+    marker: str  # "staffblog-checklist-sha256-<hash of the inputs>", kept in the PDF
+    up_to_date: bool  # the PDF on disk already holds this marker
+
+
+def plan_pdf(checklist, settings, output_path):
+    fonts = plugin_settings.get(settings, "CHECKLIST_PDF_FONTS")
+    page_size = plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE")
+    fields = pdf_fields(checklist)
+    marker = f"staffblog-checklist-sha256-{pdf_input_hash(fields, fonts, page_size)}"
+    path = sanitised_join(output_path, checklist.pdf_url)
+    # The hash sits in the PDF's Keywords: finding it means the inputs are unchanged.
+    return PdfJob(path, fields, fonts, page_size, marker, file_holds(path, marker.encode()))
+
+
+def pdf_renderer(settings):
+    """checklist_pdf with the configured fonts registered, or None after logging why not.
+
+    Imported here, not at the top: a build whose PDFs are all up to date never loads
+    ReportLab.
+    """
+    from . import checklist_pdf
+
+    try:
+        checklist_pdf.font_family(plugin_settings.get(settings, "CHECKLIST_PDF_FONTS"))
+        checklist_pdf.page_size(plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE"))
+    except checklist_pdf.PdfSettingsError as exc:
+        logger.error("pelicanconf.py: %s; no checklist PDF can be made", exc)
+        return None
+    return checklist_pdf
+
+
+def pdf_problems(checklist, settings, output_path):
+    """Why this checklist's PDF cannot be made (each logged), or an empty list.
+
+    Checked before any page is written, so a checklist that cannot print is left
+    out entirely. Skipped when the PDF on disk is up to date: it was checked then.
+    """
+    if plan_pdf(checklist, settings, output_path).up_to_date:
+        return []
+    renderer = pdf_renderer(settings)
+    if renderer is None:
+        return ["PDF settings"]
+    family = renderer.font_family(plugin_settings.get(settings, "CHECKLIST_PDF_FONTS"))
+    texts = [("title", checklist.title), ("article title", checklist.article.title)]
+    texts += [(f"item {short(item.text)!r}", item.text) for item in checklist.items]
+    problems = []
+    for where, text in texts:
+        missing = sorted({ch for ch in text if ord(ch) not in family.glyphs and ch.strip()})
+        if missing:
+            problems.append(where)
+            logger.error(
+                "%s: checklist %s: the PDF font has no %s (change the text or "
+                "CHECKLIST_PDF_FONTS); the checklist was not made",
+                checklist.source_path,
+                where,
+                ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing),
+            )
+    return problems
+
+
 class ChecklistGenerator(Generator):
     """Writes each checklist's page, PDF and Markdown file, and the checklist index."""
 
@@ -540,9 +608,6 @@ class ChecklistGenerator(Generator):
         checklists = self.context.get("CHECKLISTS") or []
         if not checklists:
             return
-        self.fonts = plugin_settings.get(self.settings, "CHECKLIST_PDF_FONTS")
-        self.page_size = plugin_settings.get(self.settings, "CHECKLIST_PDF_PAGE_SIZE")
-        self.font_family = None  # loaded with ReportLab for the first PDF to make
         for checklist in checklists:
             started = time.perf_counter()
             self.write_pdf(checklist)
@@ -566,64 +631,28 @@ class ChecklistGenerator(Generator):
     def output(self, name):
         return sanitised_join(self.output_path, name)
 
-    def pdf_renderer(self):
-        """checklist_pdf with the fonts registered, or None after logging why not.
-
-        Imported here so a build whose PDFs are all up to date never loads ReportLab.
-        """
-        from . import checklist_pdf
-
-        if self.font_family is None:
-            try:
-                self.font_family = checklist_pdf.font_family(self.fonts)
-                checklist_pdf.page_size(self.page_size)
-            except checklist_pdf.PdfSettingsError as exc:
-                logger.error("pelicanconf.py: %s; no checklist PDF was written", exc)
-                self.font_family = False
-        return checklist_pdf if self.font_family else None
-
-    def missing_glyphs(self, checklist):
-        """Warn about characters the PDF fonts cannot draw (they would print as blanks)."""
-        texts = [("title", checklist.title), ("article title", checklist.article.title)]
-        texts += [(f"item {short(item.text)!r}", item.text) for item in checklist.items]
-        found = False
-        for where, text in texts:
-            missing = sorted({ch for ch in text if ord(ch) not in self.font_family.glyphs})
-            missing = [ch for ch in missing if ch.strip()]
-            if missing:
-                found = True
-                logger.warning(
-                    "%s: checklist %s: the PDF font has no %s; the PDF was not written "
-                    "(change CHECKLIST_PDF_FONTS or the text)",
-                    checklist.source_path,
-                    where,
-                    ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing),
-                )
-        return found
-
     def write_pdf(self, checklist):
-        path = self.output(checklist.pdf_url)
-        fields = pdf_fields(checklist)
-        marker = f"staffblog-checklist-sha256-{pdf_input_hash(fields, self.fonts, self.page_size)}"
-        if file_holds(path, marker.encode()):  # the hash sits in the PDF's Keywords
-            logger.debug("%s: unchanged, kept", path)
+        job = plan_pdf(checklist, self.settings, self.output_path)
+        if job.up_to_date:
+            logger.debug("%s: unchanged, kept", job.path)
             return
-        renderer = self.pdf_renderer()
-        if renderer is None or self.missing_glyphs(checklist):
-            remove(path)  # a stale PDF would not match its page
+        renderer = pdf_renderer(self.settings)
+        if renderer is None:
+            remove(job.path)  # a stale PDF would not match its page
             return
+        fields = job.fields
         document = renderer.PdfChecklist(
             **{**fields, "items": tuple(renderer.PdfItem(*item) for item in fields["items"])},
-            keywords=f"checklist, {marker}",
+            keywords=f"checklist, {job.marker}",
         )
         try:
-            data = renderer.render(document, self.fonts, self.page_size)
+            data = renderer.render(document, job.fonts, job.page_size)
         except Exception as exc:
             logger.error("%s: cannot make the checklist PDF: %s", checklist.source_path, exc)
-            remove(path)
+            remove(job.path)
             return
-        write_atomically(path, data)
-        logger.info('Writing "%s"', path)
+        write_atomically(job.path, data)
+        logger.info('Writing "%s"', job.path)
 
     def write_markdown(self, checklist):
         path = self.output(checklist.md_url)
