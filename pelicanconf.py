@@ -125,6 +125,8 @@ MARKDOWN = {
         "markdown.extensions.meta": {},
         # Gives every heading an id; long articles list them in a table of contents.
         "markdown.extensions.toc": {},
+        # "- [ ] step" items: the list an article's "Checklist:" line turns into a checklist.
+        "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
     },
     "output_format": "html5",
 }

@@ -4,9 +4,20 @@ One module per concern; each exposes a ``register()`` that connects its
 module-level receivers to the Pelican signal that fits.
 """
 
-from . import authors, comments, pygments_css, reading_time, search, seo, toc, validation
+from . import (
+    authors,
+    checklist,
+    comments,
+    pygments_css,
+    reading_time,
+    search,
+    seo,
+    toc,
+    validation,
+)
 
-CONCERNS = (validation, authors, seo, comments, pygments_css, reading_time, toc, search)
+# checklist before seo: it rewrites the article HTML that summaries are built from.
+CONCERNS = (validation, authors, checklist, seo, comments, pygments_css, reading_time, toc, search)
 
 
 def register():

@@ -40,6 +40,29 @@ DEFAULTS = {
     "COMMENTS_METADATA_KEY": "comments",
     # Format of the date shown on each rendered comment (strftime, in TIMEZONE).
     "COMMENTS_DATE_FORMAT": "%B %-d, %Y at %-I:%M %p",
+    # --- Checklists (checklist.py): an article's "- [ ]" list as page, PDF and Markdown.
+    # Printable checklist page: its URL and file; {slug} is the article's slug, or its
+    # "Checklist-Slug:" metadata when set.
+    "CHECKLIST_URL": "checklists/{slug}/",
+    "CHECKLIST_SAVE_AS": "checklists/{slug}/index.html",
+    # The PDF and Markdown downloads, relative to the output folder (also their URLs).
+    "CHECKLIST_PDF_SAVE_AS": "checklists/{slug}/{slug}-checklist.pdf",
+    "CHECKLIST_MD_SAVE_AS": "checklists/{slug}/{slug}-checklist.md",
+    # The index listing every checklist with its article.
+    "CHECKLIST_INDEX_URL": "checklists/",
+    "CHECKLIST_INDEX_SAVE_AS": "checklists/index.html",
+    # PDF paper size: a ReportLab page size name (LETTER, A4, LEGAL...).
+    "CHECKLIST_PDF_PAGE_SIZE": "LETTER",
+    # TrueType fonts embedded in the PDF, one per style: file names ReportLab finds on
+    # its font path or absolute paths. The default, Bitstream Vera, ships with ReportLab
+    # and has the curly quotes and dashes; a character the fonts lack stops the PDF with
+    # a warning naming the article and item.
+    "CHECKLIST_PDF_FONTS": {
+        "normal": "Vera.ttf",
+        "bold": "VeraBd.ttf",
+        "italic": "VeraIt.ttf",
+        "boldItalic": "VeraBI.ttf",
+    },
 }
 
 

@@ -1,0 +1,684 @@
+"""Downloadable checklists built from an article's task list.
+
+An article opts in with a ``Checklist: <title>`` metadata line; its one task list
+(``- [ ] …`` items, rendered by pymdownx.tasklist) becomes the checklist. An item
+may carry a reminder timing on the line below it, as a Python-Markdown attribute
+list: ``{: remind="within 24 hours" }`` (grammar in ``checklist_timing``).
+
+Collected at ``article_generator_finalized`` (the article's list loses its
+disabled boxes and gets ``data-checklist-source``); ``ChecklistGenerator`` then
+writes, per checklist, a printable page, a PDF and a Markdown file, plus an
+index of every checklist. A bad checklist is logged as an error naming the file
+and the item, and nothing is written for it.
+
+Templates read ``article.downloadable_checklist`` (a ``Checklist`` or absent) and,
+on the pages written here, ``checklist`` / ``checklists``.
+"""
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+from urllib.parse import urljoin
+
+import reportlab
+from bs4 import BeautifulSoup, Comment, NavigableString
+from bs4.dammit import EntitySubstitution
+from bs4.formatter import HTMLFormatter
+from markupsafe import Markup, escape
+from pelican import signals
+from pelican.generators import Generator
+from pelican.utils import sanitised_join, slugify
+
+from . import settings as plugin_settings
+from .checklist_timing import Timing, TimingError, parse_timing
+
+logger = logging.getLogger(__name__)
+
+# Bump when the PDF layout changes, so cached PDFs are rebuilt.
+PDF_LAYOUT_VERSION = "2"
+REMIND_ATTRIBUTE = "remind"
+ID_WORDS = 6
+BLOCK_TAGS = {"p"}  # block elements inside an item that read as one paragraph
+# What an item cannot hold: it prints as one paragraph beside its box.
+FORBIDDEN_TAGS = {"ul", "ol", "blockquote", "pre", "table", "div", "hr", "img"}
+FORBIDDEN_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6"}
+INLINE_MARKS = {
+    # tag: (Markdown delimiter, ReportLab tag)
+    "strong": ("**", "b"),
+    "b": ("**", "b"),
+    "em": ("*", "i"),
+    "i": ("*", "i"),
+}
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+MARKDOWN_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # would open an HTML tag or autolink
+# A "{: remind=… }" left as text: Markdown did not read it as an attribute list.
+MISPLACED_TIMING = re.compile(r"\{:?[^{}]*\bremind\s*=[^{}]*\}")
+MISPLACED_HINT = (
+    "put the '{: remind=\"…\" }' on the line right below the item's text "
+    "(no blank line between), indented like the text"
+)
+# Re-serialise article HTML changing as little as possible: only &, < and > as
+# entities (typographic characters stay as typed), void elements as in HTML5.
+HTML_OUT = HTMLFormatter(
+    entity_substitution=EntitySubstitution.substitute_xml,
+    void_element_close_prefix=None,
+    empty_attributes_are_booleans=True,
+)
+ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def pdf_escape(text):
+    """Text for ReportLab's paragraph markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ChecklistError(ValueError):
+    """A checklist that cannot be built; the message names the file and the item."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistItem:
+    id: str  # stable: localStorage key, calendar UID, HTML ids
+    html: Markup  # inline HTML (bold, italic, code, links made absolute)
+    text: str  # plain text
+    lead: str  # the bold phrase the item starts with, or ""
+    markdown: str  # inline Markdown
+    pdf_markup: str  # ReportLab paragraph markup
+    timing: Timing | None = None
+
+    @property
+    def summary(self):
+        """A calendar event title: the lead phrase, else the text cut at a word."""
+        if self.lead:
+            return self.lead.rstrip(" .,:;—–-")
+        if len(self.text) <= 70:
+            return self.text
+        return self.text[:70].rsplit(" ", 1)[0] + "…"
+
+
+@dataclasses.dataclass(frozen=True)
+class Checklist:
+    title: str
+    slug: str
+    source_path: str
+    article: object  # the pelican Article the list comes from
+    items: tuple
+    url: str
+    save_as: str
+    pdf_url: str
+    md_url: str
+    site_name: str
+    site_url: str  # SITEURL as configured (absolute in production)
+
+    @property
+    def timed_items(self):
+        return tuple(item for item in self.items if item.timing)
+
+    @property
+    def absolute_url(self):
+        return f"{self.site_url}/{self.url}"
+
+    @property
+    def article_absolute_url(self):
+        return f"{self.site_url}/{self.article.url}"
+
+    @property
+    def description(self):
+        return (
+            f"A printable checklist of {len(self.items)} steps from the article "
+            f"“{self.article.title}”, with PDF, Markdown and calendar reminders."
+        )
+
+
+# --- Reading the article's task list -------------------------------------------
+
+
+class InlineText:
+    """Turns an item's inline HTML into HTML, plain text, Markdown and PDF markup."""
+
+    def __init__(self, base_url, resolve_link):
+        self.base_url = base_url
+        self.resolve_link = resolve_link
+        self.html, self.text, self.markdown, self.pdf = [], [], [], []
+
+    def add_text(self, raw, in_code=False):
+        text = re.sub(r"\s+", " ", raw)
+        if not text:
+            return
+        self.html.append(str(escape(text)))
+        self.text.append(text)
+        self.pdf.append(pdf_escape(text))
+        if not in_code:
+            text = MARKDOWN_TAG_START.sub("&lt;", MARKDOWN_SPECIAL.sub(r"\\\1", text))
+        self.markdown.append(text)
+
+    def walk(self, node, in_code=False):
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                self.add_text(str(child), in_code)
+            elif child.name in INLINE_MARKS:
+                self.mark(child, child.name, *INLINE_MARKS[child.name], in_code)
+            elif child.name == "code":
+                self.code(child)
+            elif child.name == "a" and child.get("href"):
+                self.link(child, in_code)
+            elif child.name == "br":
+                self.add_text(" ")
+            else:  # any other inline element keeps its text only
+                self.walk(child, in_code)
+
+    def mark(self, node, tag, delimiter, pdf_tag, in_code):
+        self.html.append(f"<{tag}>")
+        self.markdown.append(delimiter)
+        self.pdf.append(f"<{pdf_tag}>")
+        self.walk(node, in_code)
+        self.html.append(f"</{tag}>")
+        self.markdown.append(delimiter)
+        self.pdf.append(f"</{pdf_tag}>")
+
+    def code(self, node):
+        self.html.append("<code>")
+        self.markdown.append("`")
+        self.walk(node, in_code=True)
+        self.html.append("</code>")
+        self.markdown.append("`")
+
+    def link(self, node, in_code):
+        href = urljoin(self.base_url, self.resolve_link(node["href"]))
+        self.html.append(f'<a href="{escape(href)}">')
+        self.markdown.append("[")
+        self.pdf.append(f'<a href="{pdf_escape(href)}" color="#0b5cad">')
+        self.walk(node, in_code)
+        self.html.append("</a>")
+        self.markdown.append(f"]({href})")
+        self.pdf.append("</a>")
+
+    def result(self):
+        return (
+            Markup("".join(self.html).strip()),
+            "".join(self.text).strip(),
+            "".join(self.markdown).strip(),
+            "".join(self.pdf).strip(),
+        )
+
+
+def short(text, limit=60):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def lead_phrase(li):
+    """The text of a bold phrase that opens the item, if any."""
+    for child in li.children:
+        if isinstance(child, NavigableString):
+            if str(child).strip():
+                return ""
+            continue
+        if child.name in BLOCK_TAGS:
+            return lead_phrase(child)
+        if child.name in ("strong", "b"):
+            return " ".join(child.get_text().split())
+        return ""
+    return ""
+
+
+def read_item(li, source, base_url, resolve_link):
+    """One ``<li>`` of the task list as a ChecklistItem; also cleans the ``<li>``."""
+    if "task-list-item" not in (li.get("class") or ()):
+        raise ChecklistError(
+            f"{source}: checklist item {short(li.get_text(' '))!r} has no box: start every "
+            "item of the checklist with '- [ ] '"
+        )
+    boxes = []
+    for tag in li.find_all(True):  # one pass: the builds stay fast
+        if tag.name == "input" and tag.get("type") == "checkbox":
+            boxes.append(tag)
+        elif tag.name in FORBIDDEN_TAGS:
+            what = "a nested list" if tag.name in ("ul", "ol") else f"a <{tag.name}>"
+            raise ChecklistError(
+                f"{source}: checklist item {short(li.get_text(' '))!r} holds {what}; "
+                "a checklist item is one paragraph of text"
+            )
+    for box in boxes:
+        box.decompose()
+    blocks = [tag for tag in li.children if getattr(tag, "name", None) in BLOCK_TAGS]
+    first = next(iter(li.contents), None)
+    if isinstance(first, NavigableString):
+        first.replace_with(str(first).lstrip())
+
+    inline = InlineText(base_url, resolve_link)
+    if blocks:
+        for block in blocks:
+            inline.walk(block)
+            inline.add_text(" ")
+    else:
+        inline.walk(li)
+    html, text, markdown, pdf = inline.result()
+    if MISPLACED_TIMING.search(text):
+        raise ChecklistError(f"{source}: checklist item {short(text)!r}: {MISPLACED_HINT}")
+    if not text:
+        raise ChecklistError(f"{source}: a checklist item has no text")
+
+    timing = None
+    remind = li.get(REMIND_ATTRIBUTE)
+    if remind is not None:
+        del li[REMIND_ATTRIBUTE]
+        try:
+            timing = parse_timing(remind)
+        except TimingError as exc:
+            raise ChecklistError(f"{source}: checklist item {short(text)!r}: {exc}") from None
+
+    lead = lead_phrase(li)
+    item_id = li.get("id") or ""
+    if item_id and not ITEM_ID.match(item_id):
+        raise ChecklistError(
+            f"{source}: checklist item {short(text)!r}: id {item_id!r} must start with a "
+            "letter and hold only letters, digits, '-' and '_'"
+        )
+    return ChecklistItem(
+        id=item_id,
+        html=html,
+        text=text,
+        lead=lead,
+        markdown=markdown,
+        pdf_markup=pdf,
+        timing=timing,
+    )
+
+
+def item_ids(items, settings):
+    """Give every item a stable id: the author's ``#id``, else the slug of its first words."""
+    seen = set()
+    result = []
+    for number, item in enumerate(items, start=1):
+        item_id = item.id
+        if not item_id:
+            words = " ".join((item.lead or item.text).split()[:ID_WORDS])
+            item_id = slugify(words, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
+            if not item_id or not item_id[0].isalpha():
+                item_id = f"item-{item_id or number}"
+        base, suffix = item_id, 2
+        while item_id in seen:
+            item_id = f"{base}-{suffix}"
+            suffix += 1
+        seen.add(item_id)
+        result.append(dataclasses.replace(item, id=item_id))
+    return tuple(result)
+
+
+def checklist_slug(article, settings):
+    chosen = str(article.metadata.get("checklist-slug", "")).strip()
+    if not chosen:
+        return article.slug
+    return slugify(chosen, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
+
+
+def output_names(settings, slug):
+    def value(name):
+        return plugin_settings.get(settings, name).format(slug=slug)
+
+    return {
+        "url": value("CHECKLIST_URL"),
+        "save_as": value("CHECKLIST_SAVE_AS"),
+        "pdf_url": value("CHECKLIST_PDF_SAVE_AS"),
+        "md_url": value("CHECKLIST_MD_SAVE_AS"),
+    }
+
+
+def build_checklist(article, settings):
+    """Read the article's checklist; return it and the article's cleaned HTML."""
+    source = article.source_path
+    title = " ".join(str(article.metadata.get("checklist", "")).split())
+    if not title:
+        raise ChecklistError(
+            f"{source}: 'Checklist:' needs a title, e.g. 'Checklist: Follow-up checklist'"
+        )
+    soup = BeautifulSoup(article._content, "html.parser")
+    lists, timed = [], []
+    for tag in soup.find_all(True):  # one pass: the builds stay fast
+        if tag.has_attr(REMIND_ATTRIBUTE):
+            timed.append(tag)
+        if (
+            tag.name in ("ul", "ol")
+            and "task-list" in tag.get("class", ())
+            and tag.find_parent("li") is None
+        ):
+            lists.append(tag)
+    if not lists:
+        raise ChecklistError(
+            f"{source}: 'Checklist: {title}' but the article has no checklist items; "
+            "start each item of the list with '- [ ] '"
+        )
+    if len(lists) > 1:
+        second = short(lists[1].get_text(" "))
+        raise ChecklistError(
+            f"{source}: {len(lists)} task lists (the second starts {second!r}); "
+            "a checklist article has exactly one list of '- [ ] ' items"
+        )
+    task_list = lists[0]
+    for text in soup.find_all(string=MISPLACED_TIMING):
+        if not any(parent is task_list for parent in text.parents):  # items report theirs
+            raise ChecklistError(
+                f"{source}: {short(text)!r} is a timing outside any checklist item: "
+                f"{MISPLACED_HINT}"
+            )
+    for stray in timed:
+        if stray.parent is not task_list:
+            raise ChecklistError(
+                f"{source}: {short(stray.get_text(' '))!r} has a remind= timing but is not "
+                "an item of the checklist"
+            )
+    site_url = settings.get("SITEURL", "")
+    base_url = f"{site_url}/{article.url}"
+
+    def resolve_link(href):
+        # Intra-site links ({filename}…, {static}…) resolved as Pelican does in the article.
+        if "{" not in href:
+            return href
+        resolved = article._update_content(f'<a href="{escape(href)}">', site_url)
+        return BeautifulSoup(resolved, "html.parser").a["href"]
+
+    items = [
+        read_item(li, source, base_url, resolve_link)
+        for li in task_list.find_all("li", recursive=False)
+    ]
+    if not items:
+        raise ChecklistError(f"{source}: 'Checklist: {title}' but its list has no items")
+    slug = checklist_slug(article, settings)
+    task_list["class"] = [*task_list.get("class", []), "checklist-source"]
+    task_list["data-checklist-source"] = slug
+    checklist = Checklist(
+        title=title,
+        slug=slug,
+        source_path=source,
+        article=article,
+        items=item_ids(items, settings),
+        site_name=settings["SITENAME"],
+        site_url=site_url,
+        **output_names(settings, slug),
+    )
+    return checklist, soup.decode(formatter=HTML_OUT)
+
+
+def forget_rendered_content(article):
+    """Drop Pelican's memoized renderings of an article whose HTML just changed."""
+    for method in (article.get_content, article.get_summary):
+        for key in [key for key in method.cache if key and key[0] is article]:
+            del method.cache[key]
+
+
+def collect(generator):
+    """Build every published article's checklist; report the bad ones."""
+    checklists = []
+    by_save_as = {}
+    for article in sorted(generator.articles, key=lambda a: (a.date, a.source_path)):
+        if "checklist" not in article.metadata:
+            if f" {REMIND_ATTRIBUTE}=" in article._content:
+                logger.warning(
+                    "%s: an item has a remind= timing but the article has no 'Checklist:' "
+                    "line; add one to publish its list as a checklist",
+                    article.source_path,
+                )
+            continue
+        try:
+            checklist, html = build_checklist(article, generator.settings)
+        except ChecklistError as exc:
+            logger.error("%s", exc)
+            continue
+        first = by_save_as.get(checklist.save_as)
+        if first is not None:
+            logger.error(
+                "%s: checklist URL '/%s' is already the checklist of %s; give one of them "
+                "another 'Checklist-Slug:'",
+                article.source_path,
+                checklist.url,
+                first.source_path,
+            )
+            continue
+        if pdf_problems(checklist, generator.settings, generator.output_path):
+            continue
+        by_save_as[checklist.save_as] = checklist
+        article._content = html
+        forget_rendered_content(article)
+        article.downloadable_checklist = checklist
+        checklists.append(checklist)
+    generator.context["CHECKLISTS"] = sorted(checklists, key=lambda c: c.title.lower())
+    generator.context["CHECKLIST_INDEX_URL"] = plugin_settings.get(
+        generator.settings, "CHECKLIST_INDEX_URL"
+    )
+
+
+# --- Writing the downloads -------------------------------------------------------
+
+
+def markdown_document(checklist):
+    lines = [
+        f"# {checklist.title}",
+        "",
+        f"From “{checklist.article.title}” on {checklist.site_name}:",
+        f"<{checklist.article_absolute_url}>",
+        "",
+    ]
+    lines += [f"- [ ] {item.markdown}" for item in checklist.items]
+    lines += ["", f"Tick it off online or get calendar reminders: <{checklist.absolute_url}>", ""]
+    return "\n".join(lines)
+
+
+def pdf_fields(checklist):
+    """What the PDF shows, as plain data (checklist_pdf.PdfChecklist's fields)."""
+    return {
+        "title": checklist.title,
+        "site_name": checklist.site_name,
+        "article_title": checklist.article.title,
+        "article_url": checklist.article_absolute_url,
+        "page_url": checklist.absolute_url,
+        "items": [
+            [item.pdf_markup, f"Reminder: {item.timing.description}" if item.timing else ""]
+            for item in checklist.items
+        ],
+        "interview_date_line": bool(checklist.timed_items),
+    }
+
+
+def pdf_input_hash(fields, fonts, page_size):
+    """A digest of everything the PDF's bytes depend on."""
+    payload = {
+        "layout": PDF_LAYOUT_VERSION,
+        "reportlab": reportlab.Version,
+        "fonts": fonts,
+        "page_size": page_size,
+        "document": fields,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def write_atomically(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def remove(path):
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+
+
+def file_holds(path, needle):
+    try:
+        with open(path, "rb") as handle:
+            return needle in handle.read()
+    except FileNotFoundError:
+        return False
+
+
+def file_equals(path, data):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except FileNotFoundError:
+        return False
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PdfJob:
+    path: str
+    fields: dict  # pdf_fields()
+    fonts: dict
+    page_size: str
+    marker: str  # "staffblog-checklist-sha256-<hash of the inputs>", kept in the PDF
+    up_to_date: bool  # the PDF on disk already holds this marker
+
+
+def plan_pdf(checklist, settings, output_path):
+    fonts = plugin_settings.get(settings, "CHECKLIST_PDF_FONTS")
+    page_size = plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE")
+    fields = pdf_fields(checklist)
+    marker = f"staffblog-checklist-sha256-{pdf_input_hash(fields, fonts, page_size)}"
+    path = sanitised_join(output_path, checklist.pdf_url)
+    # The hash sits in the PDF's Keywords: finding it means the inputs are unchanged.
+    return PdfJob(path, fields, fonts, page_size, marker, file_holds(path, marker.encode()))
+
+
+def pdf_renderer(settings):
+    """checklist_pdf with the configured fonts registered, or None after logging why not.
+
+    Imported here, not at the top: a build whose PDFs are all up to date never loads
+    ReportLab.
+    """
+    from . import checklist_pdf
+
+    try:
+        checklist_pdf.font_family(plugin_settings.get(settings, "CHECKLIST_PDF_FONTS"))
+        checklist_pdf.page_size(plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE"))
+    except checklist_pdf.PdfSettingsError as exc:
+        logger.error("pelicanconf.py: %s; no checklist PDF can be made", exc)
+        return None
+    return checklist_pdf
+
+
+def pdf_problems(checklist, settings, output_path):
+    """Why this checklist's PDF cannot be made (each logged), or an empty list.
+
+    Checked before any page is written, so a checklist that cannot print is left
+    out entirely. Skipped when the PDF on disk is up to date: it was checked then.
+    """
+    if plan_pdf(checklist, settings, output_path).up_to_date:
+        return []
+    renderer = pdf_renderer(settings)
+    if renderer is None:
+        return ["PDF settings"]
+    family = renderer.font_family(plugin_settings.get(settings, "CHECKLIST_PDF_FONTS"))
+    texts = [("title", checklist.title), ("article title", checklist.article.title)]
+    texts += [(f"item {short(item.text)!r}", item.text) for item in checklist.items]
+    problems = []
+    for where, text in texts:
+        missing = sorted({ch for ch in text if ord(ch) not in family.glyphs and ch.strip()})
+        if missing:
+            problems.append(where)
+            logger.error(
+                "%s: checklist %s: the PDF font has no %s (change the text or "
+                "CHECKLIST_PDF_FONTS); the checklist was not made",
+                checklist.source_path,
+                where,
+                ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing),
+            )
+    return problems
+
+
+class ChecklistGenerator(Generator):
+    """Writes each checklist's page, PDF and Markdown file, and the checklist index."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        checklists = self.context.get("CHECKLISTS") or []
+        if not checklists:
+            return
+        for checklist in checklists:
+            started = time.perf_counter()
+            self.write_pdf(checklist)
+            self.write_markdown(checklist)
+            self.write_page(writer, checklist)
+            logger.debug(
+                "%s: checklist %r written in %.1f ms",
+                checklist.source_path,
+                checklist.url,
+                (time.perf_counter() - started) * 1000,
+            )
+        writer.write_file(
+            plugin_settings.get(self.settings, "CHECKLIST_INDEX_SAVE_AS"),
+            self.get_template("checklists"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            checklists=checklists,
+            page_name="checklists",
+        )
+
+    def output(self, name):
+        return sanitised_join(self.output_path, name)
+
+    def write_pdf(self, checklist):
+        job = plan_pdf(checklist, self.settings, self.output_path)
+        if job.up_to_date:
+            logger.debug("%s: unchanged, kept", job.path)
+            return
+        renderer = pdf_renderer(self.settings)
+        if renderer is None:
+            remove(job.path)  # a stale PDF would not match its page
+            return
+        fields = job.fields
+        document = renderer.PdfChecklist(
+            **{**fields, "items": tuple(renderer.PdfItem(*item) for item in fields["items"])},
+            keywords=f"checklist, {job.marker}",
+        )
+        try:
+            data = renderer.render(document, job.fonts, job.page_size)
+        except Exception as exc:
+            logger.error("%s: cannot make the checklist PDF: %s", checklist.source_path, exc)
+            remove(job.path)
+            return
+        write_atomically(job.path, data)
+        logger.info('Writing "%s"', job.path)
+
+    def write_markdown(self, checklist):
+        path = self.output(checklist.md_url)
+        data = markdown_document(checklist).encode("utf-8")
+        if file_equals(path, data):
+            logger.debug("%s: unchanged, kept", path)
+            return
+        write_atomically(path, data)
+        logger.info('Writing "%s"', path)
+
+    def write_page(self, writer, checklist):
+        # Not passed as "article": the sitemap plugin would list the article's URL instead.
+        writer.write_file(
+            checklist.save_as,
+            self.get_template("checklist"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            checklist=checklist,
+            page_name="checklist",
+        )
+
+
+def get_generators(pelican):
+    return ChecklistGenerator
+
+
+def register():
+    signals.article_generator_finalized.connect(collect)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,188 @@
+"""Render a checklist as a one-page PDF with ReportLab.
+
+The fonts are TrueType files embedded (subset) in every PDF, so curly quotes and
+dashes print as typed. They are parsed and registered once per process: parsing
+a TTF costs far more than laying out a page.
+"""
+
+import io
+import threading
+from dataclasses import dataclass
+
+from reportlab import rl_config
+from reportlab.lib import colors, pagesizes
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+
+FONT_STYLES = ("normal", "bold", "italic", "boldItalic")
+POINT = 1
+BOX_SIZE = 11 * POINT
+BOX_GAP = 9 * POINT
+
+_registered = {}
+_lock = threading.Lock()
+
+# Binary (Flate only) streams: smaller and faster than ReportLab's default of also
+# wrapping them in ASCII85. Process-wide, and only this module uses ReportLab.
+rl_config.useA85 = 0
+
+
+class PdfSettingsError(ValueError):
+    """A CHECKLIST_PDF_* setting that cannot be used."""
+
+
+@dataclass(frozen=True)
+class PdfItem:
+    markup: str  # ReportLab paragraph markup: escaped text with <b>, <i>, <font>, <a>
+    note: str = ""  # plain text printed small under the item (its reminder timing)
+
+
+@dataclass(frozen=True)
+class PdfChecklist:
+    title: str
+    site_name: str
+    article_title: str
+    article_url: str
+    page_url: str
+    items: tuple
+    keywords: str = ""  # stored in the PDF's metadata; carries the input hash
+    interview_date_line: bool = False  # a line to write the date the reminders count from
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    name: str
+    glyphs: frozenset  # code points every style of the family can draw
+
+
+def font_family(fonts):
+    """Register the four TTF styles once per process; return the family."""
+    key = tuple(fonts[style] for style in FONT_STYLES)
+    with _lock:
+        family = _registered.get(key)
+        if family is None:
+            name = f"ChecklistFont{len(_registered)}"
+            glyphs = None
+            faces = {}
+            for style, path in zip(FONT_STYLES, key, strict=True):
+                try:
+                    # Only the glyphs a PDF uses are embedded (not all of ASCII too).
+                    font = TTFont(f"{name}-{style}", path, asciiReadable=0)
+                except Exception as exc:
+                    raise PdfSettingsError(
+                        f"CHECKLIST_PDF_FONTS[{style!r}]: cannot load TrueType font {path!r}: {exc}"
+                    ) from exc
+                pdfmetrics.registerFont(font)
+                faces[style] = font.fontName
+                mapped = set(font.face.charToGlyph)
+                glyphs = mapped if glyphs is None else glyphs & mapped
+            pdfmetrics.registerFontFamily(name, **faces)
+            family = FontFamily(faces["normal"], frozenset(glyphs))
+            _registered[key] = family
+    return family
+
+
+def page_size(name):
+    size = getattr(pagesizes, str(name).upper(), None)
+    if not (isinstance(size, tuple) and len(size) == 2):
+        raise PdfSettingsError(f"CHECKLIST_PDF_PAGE_SIZE: unknown page size {name!r}")
+    return size
+
+
+class CheckItem(Flowable):
+    """An empty square to tick, with the item's paragraph beside it."""
+
+    def __init__(self, paragraph):
+        super().__init__()
+        self.paragraph = paragraph
+        self._height = 0
+
+    def wrap(self, available_width, available_height):
+        _, self._height = self.paragraph.wrap(
+            available_width - BOX_SIZE - BOX_GAP, available_height
+        )
+        return available_width, self._height
+
+    def draw(self):
+        canvas = self.canv
+        canvas.setLineWidth(1)
+        canvas.setStrokeColor(colors.black)
+        first_line = self.paragraph.style.leading
+        canvas.rect(0, self._height - first_line + 1.5, BOX_SIZE, BOX_SIZE, stroke=1, fill=0)
+        self.paragraph.drawOn(canvas, BOX_SIZE + BOX_GAP, 0)
+
+
+def styles(family):
+    base = family.name
+    return {
+        "title": ParagraphStyle("title", fontName=base, fontSize=20, leading=25, spaceAfter=4),
+        "meta": ParagraphStyle(
+            "meta", fontName=base, fontSize=9.5, leading=13, textColor=colors.HexColor("#333333")
+        ),
+        "item": ParagraphStyle("item", fontName=base, fontSize=11.5, leading=15.5),
+        "note": ParagraphStyle(
+            "note", fontName=base, fontSize=9, leading=12, textColor=colors.HexColor("#444444")
+        ),
+    }
+
+
+def escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render(checklist, fonts, size_name):
+    """The PDF's bytes. The same input gives the same bytes (ReportLab's invariant mode)."""
+    family = font_family(fonts)
+    style = styles(family)
+    buffer = io.BytesIO()
+    margin = 54 * POINT
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=page_size(size_name),
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=checklist.title,
+        author=checklist.site_name,
+        subject=f"Checklist from “{checklist.article_title}”",
+        keywords=checklist.keywords,
+        creator=checklist.site_name,
+        invariant=1,
+        # Else every page starts in Helvetica, a font the PDF would name but not embed.
+        initialFontName=family.name,
+        initialFontSize=style["item"].fontSize,
+        initialLeading=style["item"].leading,
+    )
+    url = escape(checklist.article_url)
+    story = [
+        Paragraph(f"<b>{escape(checklist.title)}</b>", style["title"]),
+        Paragraph(escape(checklist.site_name), style["meta"]),
+        Paragraph(
+            f"From the article “{escape(checklist.article_title)}”: "
+            f'<a href="{url}" color="#0b5cad">{url}</a>',
+            style["meta"],
+        ),
+    ]
+    if checklist.interview_date_line:
+        story.append(Spacer(1, 10 * POINT))
+        story.append(Paragraph("Interview date: ______________________", style["item"]))
+    story.append(Spacer(1, 16 * POINT))
+    for item in checklist.items:
+        text = item.markup
+        if item.note:
+            text += f'<br/><font size="9" color="#444444">{escape(item.note)}</font>'
+        story += [CheckItem(Paragraph(text, style["item"])), Spacer(1, 10 * POINT)]
+    page_url = escape(checklist.page_url)
+    story += [
+        Spacer(1, 8 * POINT),
+        Paragraph(
+            f'Tick it off online or get calendar reminders: <a href="{page_url}" '
+            f'color="#0b5cad">{page_url}</a>',
+            style["note"],
+        ),
+    ]
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,127 @@
+"""The timing grammar of checklist items: when a step's calendar reminder falls.
+
+An item carries its timing as ``{: remind="…" }`` on the line below it (see the
+README's author guide). A timing is read relative to the interview day (day 0)
+and becomes one all-day calendar event, or a repeating series of them::
+
+    timing  := within | after | every
+    within  := "within" amount unit          reminder on the last whole day of the window
+    after   := "after" amount unit            reminder on interview day + amount
+             | amount unit "after"
+    every   := "every" [amount] repeat-unit [","] [amount "times"]
+                                              first reminder one interval after the
+                                              interview, then every interval; without
+                                              "N times" it repeats until deleted
+    amount  := 1, 2, 3 … | one … twelve | a | an
+    unit    := hour(s) | day(s) | week(s)    hours round up to whole days
+    repeat-unit := day(s) | week(s)
+
+Case and extra spaces do not matter. Examples: "within 24 hours" (interview day),
+"within 3 days" (day 2), "after 1 week" (day 7), "every 3 weeks, 4 times"
+(days 21, 42, 63 and 84).
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+UNIT_HOURS = {"hour": 1, "day": 24, "week": 24 * 7}
+NUMBER = r"\d+|" + "|".join(NUMBER_WORDS)
+AMOUNT = rf"(?P<amount>{NUMBER})"
+UNIT = r"(?P<unit>hour|day|week)s?"
+
+WITHIN_RE = re.compile(rf"within {AMOUNT} {UNIT}")
+AFTER_RE = re.compile(rf"after {AMOUNT} {UNIT}")
+AFTER_REVERSED_RE = re.compile(rf"{AMOUNT} {UNIT} after")
+EVERY_RE = re.compile(rf"every (?:{AMOUNT} )?(?P<unit>day|week)s?(?:,? (?P<count>{NUMBER}) times)?")
+
+GRAMMAR_HINT = (
+    'write "within N hours|days|weeks", "after N hours|days|weeks" or '
+    '"every N days|weeks[, M times]" (README: "Checklists")'
+)
+
+
+class TimingError(ValueError):
+    """A timing phrase that does not follow the grammar."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One item's reminder: its first day (counted from the interview) and repeat rule."""
+
+    phrase: str  # as the author wrote it, whitespace normalised
+    offset_days: int  # first reminder, in days after the interview day (0 = that day)
+    rrule: str = ""  # RFC 5545 RRULE value for repeating reminders, "" for a single one
+    description: str = ""  # for readers: "within 24 hours of the interview"
+
+
+def _number(word):
+    value = int(word) if word.isdigit() else NUMBER_WORDS[word]
+    if value < 1:
+        raise TimingError("amounts start at 1")
+    return value
+
+
+def _plural(amount, unit):
+    return f"{amount} {unit}" if amount == 1 else f"{amount} {unit}s"
+
+
+def parse_timing(text):
+    """Read one timing phrase; raise TimingError saying what is expected."""
+    phrase = " ".join(str(text).split())
+    try:
+        return _parse(phrase)
+    except TimingError as exc:
+        raise TimingError(f"cannot read timing {phrase!r}: {exc}") from None
+
+
+def _parse(phrase):
+    normal = phrase.lower().rstrip(".")
+    if match := WITHIN_RE.fullmatch(normal):
+        amount, unit = _number(match["amount"]), match["unit"]
+        days = math.ceil(amount * UNIT_HOURS[unit] / 24)
+        return Timing(
+            phrase,
+            offset_days=days - 1,
+            description=f"within {_plural(amount, unit)} of the interview",
+        )
+    if match := AFTER_RE.fullmatch(normal) or AFTER_REVERSED_RE.fullmatch(normal):
+        amount, unit = _number(match["amount"]), match["unit"]
+        return Timing(
+            phrase,
+            offset_days=math.ceil(amount * UNIT_HOURS[unit] / 24),
+            description=f"{_plural(amount, unit)} after the interview",
+        )
+    if match := EVERY_RE.fullmatch(normal):
+        amount = _number(match["amount"]) if match["amount"] else 1
+        unit = match["unit"]
+        rrule = f"FREQ={'WEEKLY' if unit == 'week' else 'DAILY'};INTERVAL={amount}"
+        every = f"every {unit}" if amount == 1 else f"every {_plural(amount, unit)}"
+        description = f"{every} after the interview"
+        if match["count"]:
+            count = _number(match["count"])
+            rrule += f";COUNT={count}"
+            description += f", {count} times"
+        return Timing(
+            phrase,
+            offset_days=amount * UNIT_HOURS[unit] // 24,
+            rrule=rrule,
+            description=description,
+        )
+    raise TimingError(GRAMMAR_HINT)
