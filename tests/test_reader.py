@@ -56,11 +56,15 @@ def test_search_index_holds_articles_pages_and_checklists_only(reader_site):
     published = archive(reader_site)
     pages = list((ROOT / "content" / "pages").glob("*.md"))
     assert (reader_site.output / "pagefind/pagefind.js").is_file()
-    # published articles + pages + the hand-made checklist page; no draft, no listing
-    assert pagefind_pages(reader_site) == len(published) + len(pages) + 1
+    # published articles + pages + checklist pages (the seed's and the hand-made one);
+    # no draft, no listing
+    checklists = [d for d in (reader_site.output / "checklists").iterdir() if d.is_dir()]
+    assert len(checklists) == 2
+    assert pagefind_pages(reader_site) == len(published) + len(pages) + len(checklists)
     for url, _title in published:
         assert reader_site.html(url).select("[data-pagefind-body]"), url
-    for listing in ("", "archives/", "tags/", "tag/interviews/", "author/barbara-feldman/"):
+    listings = ("", "archives/", "tags/", "tag/interviews/", "author/barbara-feldman/")
+    for listing in (*listings, "checklists/"):
         assert not reader_site.html(listing).select("[data-pagefind-body]"), listing
     assert not reader_site.html("search/").select("[data-pagefind-body]")
     draft = reader_site.html("drafts/secret-draft/")
@@ -114,7 +118,7 @@ def test_publish_indexes_and_a_failed_index_keeps_the_previous_site(content_copy
     output = tmp_path / "output"
     first = run_publish(content_copy, output)
     assert first.returncode == 0, first.log
-    assert pagefind_pages(first) == 3
+    assert pagefind_pages(first) == 4  # the seed post, two pages, the seed's checklist
     before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
 
     (content_copy / "articles" / "new.md").write_text(READER_ARTICLES["thank-you-notes.md"])
