@@ -26,6 +26,8 @@ PAGE_TYPES = {
     "tag": "tag/follow-up/",
     "archives": "archives/",
     "search": "search/",
+    "checklists": "checklists/",
+    "checklist": "checklists/the-value-of-post-interview-follow-up/",
     "404": "404.html",
 }
 
@@ -90,6 +92,17 @@ def search_for_follow_up(page):
     page.locator(".search-result").first.wait_for()
 
 
+def tick_and_download_reminders(page):
+    first_box = page.locator(".checklist__box").first
+    first_box.check()
+    page.reload()
+    assert page.locator(".checklist__box").first.is_checked()
+    page.locator("#interview-date").fill("2026-12-01")
+    with page.expect_download() as download:
+        page.locator("[data-checklist-calendar] button[type=submit]").click()
+    assert download.value.suggested_filename.endswith(".ics")
+
+
 def switch_to_dark(page):
     light = page.evaluate("getComputedStyle(document.body).backgroundColor")
     page.emulate_media(color_scheme="dark")
@@ -97,7 +110,11 @@ def switch_to_dark(page):
 
 
 # What each page type is used for, done under the policy: it must still work.
-EXERCISES = {"article": load_live_comments, "search": search_for_follow_up}
+EXERCISES = {
+    "article": load_live_comments,
+    "search": search_for_follow_up,
+    "checklist": tick_and_download_reminders,
+}
 
 
 @pytest.mark.parametrize("page_type", sorted(PAGE_TYPES))
