@@ -113,7 +113,8 @@ def article_markdown(index, rng, with_checklist):
     date = datetime.datetime(2013, 1, 1, 9, 0) + datetime.timedelta(days=index * 3)
     authors = rng.sample([name for name, _ in AUTHORS], k=1 if rng.random() < 0.9 else 2)
     tags = rng.sample(TAGS, k=rng.randint(2, 5))
-    paragraphs = [" ".join(rng.sample(SENTENCES, k=rng.randint(3, 6))) for _ in range(6)]
+    # Like the seed post: about 550 words in eight paragraphs, a quote and a list of hints.
+    paragraphs = [" ".join(rng.sample(SENTENCES, k=rng.randint(4, 6))) for _ in range(8)]
     body = [*paragraphs[:3], "> " + rng.choice(QUOTES), *paragraphs[3:]]
     metadata = [
         f"Title: {title}",
@@ -124,10 +125,13 @@ def article_markdown(index, rng, with_checklist):
         f"Slug: article-{index + 1:04d}",
         f"Summary: {paragraphs[0][:150]}",
     ]
+    body.insert(4, "The following are some helpful hints:")
     if with_checklist:
         metadata.append(f"Checklist: Follow-up checklist {index + 1}")
-        body.insert(4, "Use this checklist after your next interview:")
         body.insert(5, checklist_block(rng))
+    else:
+        hints = rng.sample(SENTENCES, k=5)
+        body.insert(5, "\n".join(f"- {hint}" for hint in hints))
     return "\n".join(metadata) + "\n\n" + "\n\n".join(body) + "\n"
 
 
@@ -157,14 +161,53 @@ def generate(folder, articles=1000, seed=2013):
         article_paths.append(path)
         if with_checklist:
             checklists.append(path)
-    return {"articles": article_paths, "checklists": checklists, "rng": rng}
+    database = folder.parent / "comments.db"
+    if database.exists():
+        database.unlink()
+    comment_count = comments_database(database, articles)
+    return {
+        "articles": article_paths,
+        "checklists": checklists,
+        "comments_db": database,
+        "comments": comment_count,
+    }
+
+
+def article_path(index):
+    """The URL path the site gives article ``index`` (its Isso thread id)."""
+    date = datetime.datetime(2013, 1, 1, 9, 0) + datetime.timedelta(days=index * 3)
+    return f"/blog/{date:%Y/%m/%d}/article-{index + 1:04d}/"
+
+
+def comments_database(path, articles, seed=2013):
+    """An Isso database, written through Isso's own storage layer, with approved
+    comments (and some replies) on every tenth article. Returns the comment count."""
+    from isso import config
+    from isso.db import SQLite3
+
+    rng = random.Random(seed)
+    database = SQLite3(str(path), config.load(config.default_file()))
+    count = 0
+    for index in range(0, articles, 10):
+        uri = article_path(index)
+        database.threads.new(uri, f"Article {index + 1}")
+        parent = None
+        for _ in range(rng.randint(1, 5)):
+            comment = {
+                "text": rng.choice(COMMENT_TEXTS),
+                "author": rng.choice(["Jordan", "Sam", "Alex", "Casey", None]),
+                "email": "reader@example.com",
+                "website": None,
+                "mode": 1,
+                "remote_addr": "192.0.2.0",
+                "parent": parent if rng.random() < 0.4 else None,
+                "notification": 0,
+            }
+            parent = database.comments.add(uri, comment)["id"]
+            count += 1
+    return count
 
 
 def site_settings(workdir, description):
-    """Settings the full build needs for this corpus (e.g. its comment database)."""
-    return {}
-
-
-def checklist_cost(content, description):
-    """Milliseconds of checklist generation per checklist article (filled in with the plugin)."""
-    return None
+    """Settings the full build needs for this corpus: its comment database."""
+    return {"ISSO_DB_PATH": str(description["comments_db"])}

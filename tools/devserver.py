@@ -23,7 +23,13 @@ WATCHED = ("theme/**/*", "plugins/**/*.py", "pelicanconf.py")
 def cached_build(settings_file, overrides):
     settings = read_settings(
         settings_file,
-        override={"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, **overrides},
+        override={
+            "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": True,
+            # The browser reloads as soon as pages are written; search catches up after.
+            "STAFFBLOG_SEARCH_IN_BACKGROUND": True,
+            **overrides,
+        },
     )
     Pelican(settings).run()
 

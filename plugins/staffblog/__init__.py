@@ -13,11 +13,23 @@ from . import (
     search,
     seo,
     toc,
+    url_memo,
     validation,
 )
 
 # checklist before seo: it rewrites the article HTML that summaries are built from.
-CONCERNS = (validation, authors, checklist, seo, comments, pygments_css, reading_time, toc, search)
+CONCERNS = (
+    url_memo,
+    validation,
+    authors,
+    checklist,
+    seo,
+    comments,
+    pygments_css,
+    reading_time,
+    toc,
+    search,
+)
 
 
 def register():

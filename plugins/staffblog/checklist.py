@@ -20,9 +20,11 @@ import dataclasses
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import urljoin
 
 import reportlab
@@ -450,6 +452,9 @@ def collect(generator):
         article.downloadable_checklist = checklist
         checklists.append(checklist)
     generator.context["CHECKLISTS"] = sorted(checklists, key=lambda c: c.title.lower())
+    generator.context["CHECKLIST_PDFS"] = start_pdfs(
+        checklists, generator.settings, generator.output_path
+    )
     generator.context["CHECKLIST_INDEX_URL"] = plugin_settings.get(
         generator.settings, "CHECKLIST_INDEX_URL"
     )
@@ -598,6 +603,41 @@ def pdf_problems(checklist, settings, output_path):
     return problems
 
 
+def render_pdf(job):
+    """Render and write one PDF (in a worker process); return the milliseconds it took."""
+    from . import checklist_pdf
+
+    started = time.perf_counter()
+    fields = job.fields
+    document = checklist_pdf.PdfChecklist(
+        **{**fields, "items": tuple(checklist_pdf.PdfItem(*item) for item in fields["items"])},
+        keywords=f"checklist, {job.marker}",
+    )
+    write_atomically(job.path, checklist_pdf.render(document, job.fonts, job.page_size))
+    return (time.perf_counter() - started) * 1000
+
+
+def start_pdfs(checklists, settings, output_path):
+    """Start rendering every out-of-date PDF beside the build; {save_as: (job, future)}.
+
+    PDFs take most of a checklist's cost, and the pages Pelican renders meanwhile
+    leave the machine's other cores idle, so a process pool does them in parallel.
+    It is forked after the fonts were registered (by pdf_problems), so workers
+    start ready.
+    """
+    jobs = [plan_pdf(checklist, settings, output_path) for checklist in checklists]
+    pending = {
+        c.save_as: job for c, job in zip(checklists, jobs, strict=True) if not job.up_to_date
+    }
+    if not pending or pdf_renderer(settings) is None:
+        return {save_as: (job, None) for save_as, job in pending.items()}
+    workers = max(1, min(len(pending) // 8, (os.cpu_count() or 2) - 1))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    futures = {save_as: (job, pool.submit(render_pdf, job)) for save_as, job in pending.items()}
+    pool.shutdown(wait=False)  # workers exit once the queue is done
+    return futures
+
+
 class ChecklistGenerator(Generator):
     """Writes each checklist's page, PDF and Markdown file, and the checklist index."""
 
@@ -608,16 +648,18 @@ class ChecklistGenerator(Generator):
         checklists = self.context.get("CHECKLISTS") or []
         if not checklists:
             return
+        pdfs = self.context.get("CHECKLIST_PDFS") or {}
         for checklist in checklists:
             started = time.perf_counter()
-            self.write_pdf(checklist)
             self.write_markdown(checklist)
             self.write_page(writer, checklist)
+            render_ms = self.finish_pdf(checklist, *pdfs.get(checklist.save_as, (None, None)))
             logger.debug(
-                "%s: checklist %r written in %.1f ms",
+                "%s: checklist %r written in %.1f ms (its PDF took %.1f ms in parallel)",
                 checklist.source_path,
                 checklist.url,
                 (time.perf_counter() - started) * 1000,
+                render_ms,
             )
         writer.write_file(
             plugin_settings.get(self.settings, "CHECKLIST_INDEX_SAVE_AS"),
@@ -631,28 +673,21 @@ class ChecklistGenerator(Generator):
     def output(self, name):
         return sanitised_join(self.output_path, name)
 
-    def write_pdf(self, checklist):
-        job = plan_pdf(checklist, self.settings, self.output_path)
-        if job.up_to_date:
-            logger.debug("%s: unchanged, kept", job.path)
-            return
-        renderer = pdf_renderer(self.settings)
-        if renderer is None:
+    def finish_pdf(self, checklist, job, future):
+        """Wait for the checklist's PDF; return its render time in ms (0 if it was kept)."""
+        if job is None:
+            return 0.0
+        if future is None:  # the PDF settings are unusable (already reported)
             remove(job.path)  # a stale PDF would not match its page
-            return
-        fields = job.fields
-        document = renderer.PdfChecklist(
-            **{**fields, "items": tuple(renderer.PdfItem(*item) for item in fields["items"])},
-            keywords=f"checklist, {job.marker}",
-        )
+            return 0.0
         try:
-            data = renderer.render(document, job.fonts, job.page_size)
+            render_ms = future.result()
         except Exception as exc:
             logger.error("%s: cannot make the checklist PDF: %s", checklist.source_path, exc)
             remove(job.path)
-            return
-        write_atomically(job.path, data)
+            return 0.0
         logger.info('Writing "%s"', job.path)
+        return render_ms
 
     def write_markdown(self, checklist):
         path = self.output(checklist.md_url)

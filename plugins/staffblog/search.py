@@ -18,8 +18,10 @@ a half-written index.
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
+import threading
 import time
 
 from pagefind.service import get_executable
@@ -32,6 +34,10 @@ logger = logging.getLogger(__name__)
 # Folder of the search bundle in the output; theme/templates/search.html loads
 # pagefind/pagefind.js from here.
 BUNDLE_DIR = "pagefind"
+# Output files that can be searchable; Pagefind then skips reading every listing page.
+SEARCHABLE_SAVE_AS = ("ARTICLE_SAVE_AS", "PAGE_SAVE_AS", "CHECKLIST_SAVE_AS")
+# One index at a time: the development server may start a build while one indexes.
+_indexing = threading.Lock()
 
 
 class SearchIndexError(Exception):
@@ -66,7 +72,17 @@ def folder_size(path):
     )
 
 
-def build_index(output, timeout):
+def searchable_glob(settings):
+    """A Pagefind glob of the files articles, pages and checklists are saved as."""
+
+    def save_as(name):
+        return settings[name] if name in settings else plugin_settings.get(settings, name)
+
+    patterns = {re.sub(r"\{[^}]*\}", "*", save_as(name)) for name in SEARCHABLE_SAVE_AS}
+    return "{" + ",".join(sorted(patterns)) + "}"
+
+
+def build_index(output, timeout, glob="**/*.html"):
     """Index the site in ``output`` into ``output/pagefind``; return the page count."""
     staging = os.path.join(output, f".{BUNDLE_DIR}-staging")
     previous = os.path.join(output, f".{BUNDLE_DIR}-previous")
@@ -74,6 +90,7 @@ def build_index(output, timeout):
     for leftover in (staging, previous):
         shutil.rmtree(leftover, ignore_errors=True)
     command = [pagefind_executable(), "--site", output, "--output-path", staging, "--quiet"]
+    command += ["--glob", glob]
     try:
         result = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, check=False
@@ -103,9 +120,20 @@ def build_index(output, timeout):
 def index_site(pelican):
     output = os.path.abspath(pelican.output_path)
     timeout = plugin_settings.get(pelican.settings, "STAFFBLOG_SEARCH_TIMEOUT")
+    glob = searchable_glob(pelican.settings)
+    if plugin_settings.get(pelican.settings, "STAFFBLOG_SEARCH_IN_BACKGROUND"):
+        threading.Thread(
+            target=index_logged, args=(output, timeout, glob), name="search-index", daemon=True
+        ).start()
+    else:
+        index_logged(output, timeout, glob)
+
+
+def index_logged(output, timeout, glob):
     started = time.monotonic()
     try:
-        pages = build_index(output, timeout)
+        with _indexing:
+            pages = build_index(output, timeout, glob)
     except SearchIndexError as exc:
         logger.error("search index: %s", exc)
         return

@@ -22,6 +22,10 @@ DEFAULTS = {
     "STAFFBLOG_TOC_MIN_WORDS": 600,
     # Seconds Pagefind may take to index the built site before the build reports an error.
     "STAFFBLOG_SEARCH_TIMEOUT": 300,
+    # Index in a background thread, so the build returns before the index is rewritten.
+    # Only the development server turns this on: its browser reloads sooner, and search
+    # catches up a second later. Builds that end (make html, make publish) wait for it.
+    "STAFFBLOG_SEARCH_IN_BACKGROUND": False,
     # --- Comments (plugins/staffblog/comments.py), served by a self-hosted Isso ---------
     # Public URL of the Isso comment server, without a trailing slash. The article page
     # loads ISSO_URL + "/js/embed.min.js" when a reader scrolls near the comments. The

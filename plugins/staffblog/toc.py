@@ -63,7 +63,10 @@ def wanted(article, tokens, settings):
 
 
 def toc_entries(article, settings):
-    tokens = headings(article._content)
+    html = article._content or ""
+    if "<h2" not in html and "<h3" not in html:
+        return []  # most posts: nothing to parse
+    tokens = headings(html)
     if not wanted(article, tokens, settings):
         return []
     for token in tokens:
