@@ -334,6 +334,37 @@ def output_names(settings, slug):
     }
 
 
+TASK_LIST_START = re.compile(r'<(ul|ol) class="task-list"')
+LIST_TAG = re.compile(r"<(/?)(?:ul|ol)\b[^>]*>")
+
+
+def task_list_region(html):
+    """``(before, task list, after)`` when the article's one task list can be parsed alone.
+
+    Parsing a whole article is most of a checklist's cost; the list is a small part
+    of it. Anything unusual (several or nested task lists, a timing elsewhere) gets
+    None, and the whole article is parsed so the error can name what is wrong.
+    """
+    starts = [match.start() for match in TASK_LIST_START.finditer(html)]
+    if len(starts) != 1:
+        return None
+    start, depth = starts[0], 0
+    for tag in LIST_TAG.finditer(html, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = tag.end()
+            break
+    else:
+        return None
+    before, after = html[:start], html[end:]
+    if before.count("<li") != before.count("</li>"):
+        return None  # the task list sits inside another list's item
+    for outside in (before, after):
+        if f" {REMIND_ATTRIBUTE}=" in outside or MISPLACED_TIMING.search(outside):
+            return None
+    return before, html[start:end], after
+
+
 def build_checklist(article, settings):
     """Read the article's checklist; return it and the article's cleaned HTML."""
     source = article.source_path
@@ -342,7 +373,9 @@ def build_checklist(article, settings):
         raise ChecklistError(
             f"{source}: 'Checklist:' needs a title, e.g. 'Checklist: Follow-up checklist'"
         )
-    soup = BeautifulSoup(article._content, "html.parser")
+    region = task_list_region(article._content)
+    before, fragment, after = region if region else ("", article._content, "")
+    soup = BeautifulSoup(fragment, "html.parser")
     lists, timed = [], []
     for tag in soup.find_all(True):  # one pass: the builds stay fast
         if tag.has_attr(REMIND_ATTRIBUTE):
@@ -406,7 +439,7 @@ def build_checklist(article, settings):
         site_url=site_url,
         **output_names(settings, slug),
     )
-    return checklist, soup.decode(formatter=HTML_OUT)
+    return checklist, before + soup.decode(formatter=HTML_OUT) + after
 
 
 def forget_rendered_content(article):
