@@ -442,10 +442,14 @@ def build_checklist(article, settings):
     return checklist, before + soup.decode(formatter=HTML_OUT) + after
 
 
-def forget_rendered_content(article):
-    """Drop Pelican's memoized renderings of an article whose HTML just changed."""
-    for method in (article.get_content, article.get_summary):
-        for key in [key for key in method.cache if key and key[0] is article]:
+def forget_rendered_content(articles):
+    """Drop Pelican's memoized renderings of articles whose HTML just changed."""
+    if not articles:
+        return
+    changed = {id(article) for article in articles}
+    sample = articles[0]
+    for method in (sample.get_content, sample.get_summary):  # one cache per method
+        for key in [key for key in method.cache if key and id(key[0]) in changed]:
             del method.cache[key]
 
 
@@ -481,9 +485,9 @@ def collect(generator):
             continue
         by_save_as[checklist.save_as] = checklist
         article._content = html
-        forget_rendered_content(article)
         article.downloadable_checklist = checklist
         checklists.append(checklist)
+    forget_rendered_content([checklist.article for checklist in checklists])
     generator.context["CHECKLISTS"] = sorted(checklists, key=lambda c: c.title.lower())
     generator.context["CHECKLIST_PDFS"] = start_pdfs(
         checklists, generator.settings, generator.output_path
