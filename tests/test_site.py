@@ -161,3 +161,16 @@ def test_stylesheet_has_dark_scheme_and_print_rules(site):
     assert "@media (prefers-color-scheme: dark)" in css
     print_rules = css.split("@media print", 1)[1]
     assert ".site-header" in print_rules and "display: none" in print_rules
+
+
+def test_main_navigation_marks_the_current_section(site):
+    for url, label in (
+        ("", "Blog"),
+        ("categories/", "Topics"),
+        ("authors/", "Team"),
+        ("archives/", "Archives"),
+        ("about/", "About"),
+    ):
+        current = site.html(url).select(".site-nav a[aria-current=page]")
+        assert [a.get_text(strip=True) for a in current] == [label], url
+    assert not site.html(SEED_URL).select(".site-nav a[aria-current=page]")
