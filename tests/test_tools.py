@@ -17,6 +17,13 @@ def fetch(url):
         return response.read().decode()
 
 
+def wait_until(condition, tmp_path, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, (tmp_path / "devserver.log").read_text()
+        time.sleep(0.5)
+
+
 def title(html):
     return BeautifulSoup(html, "html.parser").find("h1").get_text(strip=True)
 
@@ -43,7 +50,12 @@ def test_devserver_rebuilds_after_an_edit_and_injects_reload_only_when_served(
                 "Title: The Value of Post-Interview Follow-Up",
             )
         )
-        deadline = time.monotonic() + 60
-        while title(fetch(url)) != "The Value of Post-Interview Follow-Up":
-            assert time.monotonic() < deadline, (tmp_path / "devserver.log").read_text()
-            time.sleep(0.5)
+        wait_until(lambda: title(fetch(url)) == "The Value of Post-Interview Follow-Up", tmp_path)
+
+        # The checklist of an edited article is rebuilt, not reused from the last build.
+        checklist = f"http://127.0.0.1:{port}/checklists/the-value-of-post-interview-follow-up/"
+        assert "The sooner, the better" in fetch(checklist)
+        article.write_text(
+            article.read_text().replace("The sooner, the better", "Sooner is better")
+        )
+        wait_until(lambda: "Sooner is better" in fetch(checklist), tmp_path)

@@ -442,6 +442,35 @@ def build_checklist(article, settings):
     return checklist, before + soup.decode(formatter=HTML_OUT) + after
 
 
+# The development server rebuilds in one process: checklists of unchanged articles
+# are reused from its previous build instead of being parsed again.
+_previous_builds = {}
+
+
+def memo_key(article, settings):
+    names = ("SITEURL", "SITENAME", "CHECKLIST_URL", "CHECKLIST_SAVE_AS")
+    names += ("CHECKLIST_PDF_SAVE_AS", "CHECKLIST_MD_SAVE_AS")
+    return (
+        article.source_path,
+        article._content,
+        repr(sorted(article.metadata.items())),
+        article.url,
+        tuple(repr(settings.get(name)) for name in names),
+    )
+
+
+def build_checklist_once(article, settings, memo):
+    """build_checklist, or its result for the same article in the previous build."""
+    key = memo_key(article, settings)
+    found = _previous_builds.get(key)
+    if found is None:
+        found = build_checklist(article, settings)
+    checklist, html = found
+    checklist = dataclasses.replace(checklist, article=article)
+    memo[key] = (checklist, html)
+    return checklist, html
+
+
 def forget_rendered_content(articles):
     """Drop Pelican's memoized renderings of articles whose HTML just changed."""
     if not articles:
@@ -457,6 +486,7 @@ def collect(generator):
     """Build every published article's checklist; report the bad ones."""
     checklists = []
     by_save_as = {}
+    memo = {}
     for article in sorted(generator.articles, key=lambda a: (a.date, a.source_path)):
         if "checklist" not in article.metadata:
             if f" {REMIND_ATTRIBUTE}=" in article._content:
@@ -467,7 +497,7 @@ def collect(generator):
                 )
             continue
         try:
-            checklist, html = build_checklist(article, generator.settings)
+            checklist, html = build_checklist_once(article, generator.settings, memo)
         except ChecklistError as exc:
             logger.error("%s", exc)
             continue
@@ -487,6 +517,8 @@ def collect(generator):
         article._content = html
         article.downloadable_checklist = checklist
         checklists.append(checklist)
+    _previous_builds.clear()
+    _previous_builds.update(memo)
     forget_rendered_content([checklist.article for checklist in checklists])
     generator.context["CHECKLISTS"] = sorted(checklists, key=lambda c: c.title.lower())
     generator.context["CHECKLIST_PDFS"] = start_pdfs(
