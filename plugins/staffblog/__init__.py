@@ -8,6 +8,7 @@ from . import (
     authors,
     checklist,
     comments,
+    markdown_reader,
     pygments_css,
     reading_time,
     search,
@@ -20,6 +21,7 @@ from . import (
 # checklist before seo: it rewrites the article HTML that summaries are built from.
 CONCERNS = (
     url_memo,
+    markdown_reader,
     validation,
     authors,
     checklist,

@@ -24,7 +24,7 @@ from pelican import signals
 from pelican.urlwrappers import Author
 
 from . import settings as plugin_settings
-from .validation import StrictMarkdownReader
+from .markdown_reader import StrictMarkdownReader
 
 logger = logging.getLogger(__name__)
 
