@@ -83,3 +83,38 @@ def test_publish_uses_absolute_urls(content_copy, tmp_path):
     page = build.html(SEED_URL)
     assert page.find("link", rel="canonical")["href"] == f"https://blog.test/{SEED_URL}"
     assert page.select_one(".site-title")["href"] == "https://blog.test/"
+
+
+def test_parallel_reading_gives_the_same_site_and_the_same_errors(content_copy, tmp_path):
+    for number in range(12):
+        (content_copy / "articles" / f"extra-{number}.md").write_text(
+            # Distinct dates: Pelican orders same-date posts by an unordered file set.
+            GOOD_HEAD.replace("A Good Post", f"Extra Post {number}").replace(
+                "2015-05-05", f"2015-05-{number + 1:02d}"
+            )
+            + f"Slug: extra-{number}\n\nSome *Markdown* text, number {number}.\n\n"
+            "> A quote.\n\n- one\n- two\n"
+        )
+    broken = content_copy / "articles" / "extra-7.md"
+    broken.write_text(broken.read_text().replace("Date: 2015-05-08", "Date: 2015-13-45"))
+    serial = run_pelican(
+        content_copy,
+        tmp_path / "serial",
+        "pelicanconf.py",
+        "-e",
+        "STAFFBLOG_PARALLEL_READ_MIN_FILES=100000",
+    )
+    parallel = run_pelican(
+        content_copy,
+        tmp_path / "parallel",
+        "pelicanconf.py",
+        "-e",
+        "STAFFBLOG_PARALLEL_READ_MIN_FILES=2",
+    )
+    for build in (serial, parallel):
+        assert build.returncode == 0, build.log
+        assert f"{broken}: cannot read metadata 'date'" in build.log
+    pages = sorted(p.relative_to(serial.output) for p in serial.output.glob("blog/**/*.html"))
+    assert len(pages) > 12
+    for page in pages:
+        assert (parallel.output / page).read_text() == (serial.output / page).read_text(), page

@@ -20,11 +20,11 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
+from . import settings as plugin_settings
+
 logger = logging.getLogger(__name__)
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
-# Below this many files to read, starting a worker costs more than it saves.
-PARALLEL_MIN_FILES = 64
 CHUNK = 16
 
 # source path -> future of its chunk's [(path, html, meta)], for this build's reads.
@@ -128,7 +128,8 @@ def convert_in_parallel(generator):
         if name.rsplit(".", 1)[-1] in MARKDOWN_EXTENSIONS
         and generator.get_cached_data(name, None) is None
     ]
-    if len(paths) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
+    minimum = plugin_settings.get(settings, "STAFFBLOG_PARALLEL_READ_MIN_FILES")
+    if len(paths) < minimum or (os.cpu_count() or 1) < 2:
         return
     worker_share = paths[1::2]
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))

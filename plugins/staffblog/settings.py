@@ -4,6 +4,9 @@ Override any of them in ``pelicanconf.py`` (or ``publishconf.py``).
 """
 
 DEFAULTS = {
+    # A full build reading at least this many uncached Markdown articles converts half
+    # of them in a worker process (markdown_reader.py); below it, one process is faster.
+    "STAFFBLOG_PARALLEL_READ_MIN_FILES": 64,
     # Folder, relative to PATH, holding one Markdown bio per author.
     "STAFFBLOG_AUTHORS_DIR": "authors",
     # Pygments styles compiled into theme/css/pygments.css: light, then dark scheme.
