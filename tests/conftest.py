@@ -8,7 +8,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from tools.comments import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_URL = "blog/2013/01/31/the-value-of-post-interview-follow-up/"
@@ -46,33 +47,20 @@ class Build:
 
 
 def run_pelican(content, output, settings="pelicanconf.py", *options, env=None):
-    command = [
-        sys.executable,
-        "-m",
-        "pelican",
-        str(content),
-        "-o",
-        str(output),
-        "-s",
-        str(ROOT / settings),
-        *options,
-    ]
-    result = subprocess.run(
-        command,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=child_env(env),
-        check=False,
-    )
-    return Build(Path(output), result.returncode, result.stdout + result.stderr)
+    """`make html`, into ``output``."""
+    command = ["-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / settings)]
+    return build_with(command + list(options), output, env)
 
 
 def run_publish(content, output, env=None):
-    command = [sys.executable, "-m", "tools.publish", "--content", str(content)]
-    command += ["--output", str(output), "--settings", str(ROOT / "publishconf.py")]
+    """`make publish`, into ``output``."""
+    command = ["-m", "tools.publish", "--content", str(content), "--output", str(output)]
+    return build_with([*command, "--settings", str(ROOT / "publishconf.py")], output, env)
+
+
+def build_with(arguments, output, env):
     result = subprocess.run(
-        command,
+        [sys.executable, *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -149,13 +137,7 @@ def background_process(command, port, **kwargs):
         wait_for_port(port, process)
         yield process
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait()
+        stop(process, command[-1])
 
 
 @contextlib.contextmanager
