@@ -5,6 +5,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,7 +46,8 @@ def live_comments(page, site):
     page.goto(f"{site.site_url}/{SEED_URL}")
     page.locator("#comments").scroll_into_view_if_needed()
     page.wait_for_selector("#isso-root", state="attached")
-    page.wait_for_function("document.querySelector('.isso-thread-heading')?.textContent.length > 0")
+    # A locator, not wait_for_function: under the site's CSP the page may not eval.
+    page.locator(".isso-thread-heading", has_text=re.compile(r"\S")).wait_for()
 
 
 def static_thread(build):
