@@ -122,8 +122,8 @@ def test_article_offers_every_format_next_to_its_list(site):
     for label, href in links.items():
         assert linked_file(site, SEED_URL, href).is_file(), label
     assert links["Calendar reminders (.ics)"].endswith(f"{SEED_CHECKLIST}#calendar")
-    # The box follows the article text that holds the list.
-    assert box.find_previous_sibling(class_="post__content").select_one(".checklist-source")
+    # The box follows the list itself, inside the article text.
+    assert "checklist-source" in box.find_previous_sibling()["class"]
 
 
 def test_article_list_reads_as_before(site):
@@ -354,3 +354,14 @@ def test_unchanged_checklist_is_not_regenerated(content_copy, tmp_path):
     assert md.stat().st_mtime != long_ago
     assert "about two paragraphs" in PdfReader(pdf).pages[0].extract_text()
     assert "about two paragraphs" in md.read_text()
+
+
+def test_download_box_stands_right_after_the_list(site):
+    page = site.html(SEED_URL)
+    box = page.select_one(".post__content > .checklist-box")
+    assert box.find_previous_sibling().name == "ul"
+    assert "task-list" in box.find_previous_sibling()["class"]
+    assert box.h2.get_text() == "Download the checklist"
+    assert box.has_attr("data-pagefind-ignore")  # search indexes the list, not the box
+    assert len(page.select(".checklist-box")) == 1
+    assert "checklist-box-->" not in page.select_one(".post__content").decode()

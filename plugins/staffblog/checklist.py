@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 # Bump when the PDF layout changes, so cached PDFs are rebuilt.
 PDF_LAYOUT_VERSION = "2"
 REMIND_ATTRIBUTE = "remind"
+BOX_MARKER = "checklist-box"  # an HTML comment after the list; see article.html
 ID_WORDS = 6
 BLOCK_TAGS = {"p"}  # block elements inside an item that read as one paragraph
 # What an item cannot hold: it prints as one paragraph beside its box.
@@ -429,6 +430,8 @@ def build_checklist(article, settings):
     slug = checklist_slug(article, settings)
     task_list["class"] = [*task_list.get("class", []), "checklist-source"]
     task_list["data-checklist-source"] = slug
+    # Where the theme puts the "Download the checklist" box: right after the list.
+    task_list.insert_after(Comment(BOX_MARKER))
     checklist = Checklist(
         title=title,
         slug=slug,
@@ -524,6 +527,7 @@ def collect(generator):
     generator.context["CHECKLIST_PDFS"] = start_pdfs(
         checklists, generator.settings, generator.output_path
     )
+    generator.context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
     generator.context["CHECKLIST_INDEX_URL"] = plugin_settings.get(
         generator.settings, "CHECKLIST_INDEX_URL"
     )
