@@ -1,8 +1,8 @@
 """Production build that cannot half-fail.
 
 Builds with ``publishconf.py`` and ``--fatal warnings`` into a fresh folder beside
-the output folder, runs the post-build steps on it, and only then swaps it in.
-Any failure removes the fresh folder and leaves the previous site untouched.
+the output folder (the search index is part of the build) and only then swaps it
+in. Any failure removes the fresh folder and leaves the previous site untouched.
 """
 
 import argparse
@@ -14,9 +14,6 @@ import sys
 import tempfile
 
 logger = logging.getLogger("publish")
-
-# Post-build steps run on the staged site, each a command taking the folder path.
-POST_BUILD_STEPS = []
 
 
 def build(content, staging, settings, pelican_options):
@@ -61,11 +58,6 @@ def publish(content, output, settings, pelican_options=()):
         if status != 0:
             logger.error("publish failed (pelican exit %s); %s left untouched", status, output)
             return status or 1
-        for step in POST_BUILD_STEPS:
-            status = step(staging)
-            if status != 0:
-                logger.error("publish step %s failed; %s left untouched", step.__name__, output)
-                return status
         swap_in(staging, output)
         logger.info("published to %s", output)
         return 0
