@@ -70,6 +70,11 @@ def build_with(arguments, output, env):
     return Build(Path(output), result.returncode, result.stdout + result.stderr)
 
 
+def snapshot(folder):
+    """Every file under ``folder`` with its bytes: to prove a failed publish changed nothing."""
+    return {p.relative_to(folder): p.read_bytes() for p in Path(folder).rglob("*") if p.is_file()}
+
+
 def child_env(extra=None):
     """This environment without a stray SITEURL, with room for long log lines."""
     env = {key: value for key, value in os.environ.items() if key != "SITEURL"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import SEED_URL, run_pelican, run_publish
+from conftest import SEED_URL, run_pelican, run_publish, snapshot
 
 HEAD = "Title: {title}\nDate: {date}\nAuthor: Barbara Feldman\nCategory: Tips\n"
 
@@ -127,7 +127,7 @@ def test_publish_fails_and_keeps_previous_site(content_copy, tmp_path, case):
     output = tmp_path / "output"
     first = run_publish(content_copy, output)
     assert first.returncode == 0, first.log
-    before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    before = snapshot(output)
 
     files, messages = BROKEN[case]
     add_articles(content_copy, files)
@@ -137,6 +137,6 @@ def test_publish_fails_and_keeps_previous_site(content_copy, tmp_path, case):
     assert str(content_copy / "articles" / "broken.md") in second.log
     for message in messages:
         assert message in second.log
-    after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    after = snapshot(output)
     assert after == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output-")]

@@ -14,6 +14,7 @@ from conftest import (
     SEED_URL,
     run_pelican,
     run_publish,
+    snapshot,
 )
 
 PANEL_URL = "blog/2014/02/10/preparing-for-a-panel-interview/"
@@ -119,14 +120,14 @@ def test_publish_indexes_and_a_failed_index_keeps_the_previous_site(content_copy
     first = run_publish(content_copy, output)
     assert first.returncode == 0, first.log
     assert pagefind_pages(first) == 4  # the seed post, two pages, the seed's checklist
-    before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    before = snapshot(output)
 
     (content_copy / "articles" / "new.md").write_text(READER_ARTICLES["thank-you-notes.md"])
     missing = tmp_path / "no-such-pagefind"
     second = run_publish(content_copy, output, env={"PAGEFIND_BINARY_PATH": str(missing)})
     assert second.returncode != 0
     assert f"Pagefind binary not found ({missing})" in second.log
-    after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    after = snapshot(output)
     assert after == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output-")]
 

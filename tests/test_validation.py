@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import SEED_URL, run_pelican, run_publish
+from conftest import SEED_URL, run_pelican, run_publish, snapshot
 
 GOOD_HEAD = "Title: A Good Post\nDate: 2015-05-05\nAuthor: Barbara Feldman\nCategory: Tips\n"
 
@@ -48,7 +48,7 @@ def test_publish_fails_and_keeps_previous_site(content_copy, tmp_path, case):
     output = tmp_path / "output"
     first = run_publish(content_copy, output)
     assert first.returncode == 0, first.log
-    before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    before = snapshot(output)
 
     text, problem = BROKEN_ARTICLES[case]
     broken = content_copy / "articles" / "broken.md"
@@ -58,7 +58,7 @@ def test_publish_fails_and_keeps_previous_site(content_copy, tmp_path, case):
     assert second.returncode != 0
     assert problem in second.log
     assert str(broken) in second.log
-    after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    after = snapshot(output)
     assert after == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output-")]
 
