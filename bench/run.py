@@ -51,7 +51,11 @@ logger = logging.getLogger("bench")
 
 
 def measured(command, env=None):
-    """Run ``command``; return (wall seconds, peak RSS in MiB, output)."""
+    """Run ``command``; return (wall seconds, peak RSS in MiB, output, CPU seconds).
+
+    CPU seconds are user plus system time of the process and the worker processes
+    it waited for (Pelican's, Pagefind, the PDF and Markdown workers).
+    """
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -66,7 +70,7 @@ def measured(command, env=None):
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{output[-4000:]}")
-    return wall, usage.ru_maxrss / 1024, output
+    return wall, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime
 
 
 # Runs Pelican as `python -m pelican` does, collecting the per-checklist timings the
@@ -146,8 +150,10 @@ def devserver_rebuild(content, output, cache, extra_settings, edited):
     overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache)}
     overrides.update(extra_settings)
     code = WITH_CHECKLIST_TIMES.format(build=DEVSERVER_BUILD)
-    _wall, peak, log = measured([sys.executable, "-c", code, json.dumps(overrides), str(edited)])
-    return float(log.rsplit("REBUILD-SECONDS ", 1)[1].split()[0]), peak, log
+    _wall, peak, log, cpu = measured(
+        [sys.executable, "-c", code, json.dumps(overrides), str(edited)]
+    )
+    return float(log.rsplit("REBUILD-SECONDS ", 1)[1].split()[0]), peak, log, cpu
 
 
 def local_assets(html_path, output, page_url):
@@ -225,10 +231,10 @@ def scratch_folder():
     return Path(tempfile.mkdtemp(prefix="blog-bench-", dir=base))
 
 
-def median_run(times, build):
-    """Run ``build`` ``times`` times; return the run of median wall time."""
-    runs = sorted((build() for _ in range(times)), key=lambda run: run[0])
-    return runs[len(runs) // 2]
+def median(runs):
+    """The run of median wall time."""
+    ordered = sorted(runs, key=lambda run: run[0])
+    return ordered[len(ordered) // 2]
 
 
 def run(articles, repeat=3, keep_site=True):
@@ -236,6 +242,22 @@ def run(articles, repeat=3, keep_site=True):
     content = work / "content"
     description = corpus.generate(content, articles)
     extra = corpus.site_settings(work, description)
+    without_checklist = [a for a in description["articles"] if a not in description["checklists"]]
+    edited = without_checklist[len(without_checklist) // 2]
+    builds = {
+        "full": lambda: full_build(content, work / "full", extra),
+        "plain": lambda: plain_build(content, work / "plain", work),
+        "rebuild": lambda: devserver_rebuild(
+            content, work / "preview", work / "cache", extra, edited
+        ),
+    }
+    # Rounds of (a), (b), (c) in turn: a machine whose speed drifts (a shared
+    # virtual machine does) then slows all three alike instead of one of them.
+    runs = {name: [] for name in builds}
+    for round_number in range(1, repeat + 1):
+        for name, build in builds.items():
+            logger.info("round %d/%d: %s", round_number, repeat, name)
+            runs[name].append(build())
 
     results = {
         "articles": articles,
@@ -244,37 +266,41 @@ def run(articles, repeat=3, keep_site=True):
         "comments": description["comments"],
         "scratch": str(work.parent),
     }
-    logger.info("(a) full build of %s articles", articles)
-    wall, peak, log = median_run(repeat, lambda: full_build(content, work / "full", extra))
-    results["full"] = {"seconds": round(wall, 3), "peak_mib": round(peak, 1)}
-    times = checklist_times(log)
+    for name in builds:
+        wall, peak, _log, cpu = median(runs[name])
+        results[name] = {
+            "seconds": round(wall, 3),
+            "peak_mib": round(peak, 1),
+            "cpu_seconds": round(cpu, 2),
+            "ms_per_article": round(1000 * wall / articles, 2),
+            "all_seconds": [round(run[0], 3) for run in runs[name]],
+        }
+    times = checklist_times(median(runs["full"])[2])
     results["checklist"] = {
         "written": len(times),
         # Wall time a checklist adds to the build: page, Markdown, and waiting for its PDF.
         "ms_per_article": round(sum(t[0] for t in times) / len(times), 2) if times else None,
         # CPU time of each PDF, spent in the worker process beside the build.
         "pdf_render_ms_median": sorted(t[1] for t in times)[len(times) // 2] if times else None,
+        # The edited article has no checklist: no PDF may be rendered again.
+        "pdfs_rendered_on_rebuild": sum(
+            1 for _page_ms, pdf_ms in checklist_times(median(runs["rebuild"])[2]) if pdf_ms > 0
+        ),
     }
-    logger.info("(b) plain Pelican")
-    wall, peak, _log = median_run(repeat, lambda: plain_build(content, work / "plain", work))
-    results["plain"] = {"seconds": round(wall, 3), "peak_mib": round(peak, 1)}
-    logger.info("(c) devserver rebuild after one edit")
-    without_checklist = [a for a in description["articles"] if a not in description["checklists"]]
-    edited = without_checklist[len(without_checklist) // 2]
-    wall, peak, log = median_run(
-        repeat,
-        lambda: devserver_rebuild(content, work / "preview", work / "cache", extra, edited),
-    )
-    results["rebuild"] = {"seconds": round(wall, 3), "peak_mib": round(peak, 1)}
-    # The edited article has no checklist: no PDF may be rendered again.
-    results["checklist"]["pdfs_rendered_on_rebuild"] = sum(
-        1 for _page_ms, pdf_ms in checklist_times(log) if pdf_ms > 0
-    )
-    for key in ("full", "plain", "rebuild"):
-        results[key]["ms_per_article"] = round(1000 * results[key]["seconds"] / articles, 2)
     results["ratios"] = {
         "full_vs_plain": ratio(results["full"]["seconds"], results["plain"]["seconds"]),
         "rebuild_vs_full": ratio(results["rebuild"]["seconds"], results["full"]["seconds"]),
+        # The same, round by round (each pair ran minutes apart at most).
+        "full_vs_plain_by_round": [
+            ratio(a[0], b[0]) for a, b in zip(runs["full"], runs["plain"], strict=True)
+        ],
+        "rebuild_vs_full_by_round": [
+            ratio(c[0], a[0]) for c, a in zip(runs["rebuild"], runs["full"], strict=True)
+        ],
+        # What the full build could take on this machine if its work kept every core busy.
+        "full_cpu_floor_vs_plain": ratio(
+            results["full"]["cpu_seconds"] / (os.cpu_count() or 1), results["plain"]["seconds"]
+        ),
     }
     output = work / "full"
     results["page_weight"] = {
@@ -329,12 +355,21 @@ def markdown_report(results):
     for key, label in names.items():
         row = results[key]
         lines.append(
-            f"| {label} | {row['seconds']} | {row['ms_per_article']} | {row['peak_mib']} |"
+            f"| {label} | {row['seconds']} | {row['ms_per_article']} | {row['peak_mib']} "
+            f"| {row['cpu_seconds']} | {', '.join(map(str, row['all_seconds']))} |"
         )
     lines += ["", "| target | value | limit | met |", "| --- | ---: | ---: | :---: |"]
     for name, verdict in results["verdicts"].items():
         mark = "yes" if verdict["met"] else "**NO**"
         lines.append(f"| {name} | {verdict['value']} | {verdict['target']} | {mark} |")
+    ratios = results["ratios"]
+    lines += [
+        "",
+        f"Round by round, a/b: {', '.join(map(str, ratios['full_vs_plain_by_round']))}; "
+        f"c/a: {', '.join(map(str, ratios['rebuild_vs_full_by_round']))}. "
+        f"(a)'s CPU time spread over every core would be {ratios['full_cpu_floor_vs_plain']} "
+        "times (b)'s wall time: the floor of a/b on this machine.",
+    ]
     lines += ["", "## Page weight (bytes, before the comment server's script)", ""]
     lines += [
         "| page | HTML | CSS | JS | total | total gzip |",
@@ -370,7 +405,9 @@ def write_report(results):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--articles", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per build; the median counts")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds of the three builds; each one's median counts"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="bench: %(message)s")
     results = run(args.articles, args.repeat)

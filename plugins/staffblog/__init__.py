@@ -13,6 +13,7 @@ from . import (
     reading_time,
     search,
     seo,
+    template_cache,
     toc,
     url_memo,
     validation,
@@ -31,6 +32,7 @@ CONCERNS = (
     reading_time,
     toc,
     search,
+    template_cache,
 )
 
 

@@ -490,6 +490,7 @@ def collect(generator):
     checklists = []
     by_save_as = {}
     memo = {}
+    pdfs = PdfRenderer(generator.settings, generator.output_path)
     for article in sorted(generator.articles, key=lambda a: (a.date, a.source_path)):
         if "checklist" not in article.metadata:
             if f" {REMIND_ATTRIBUTE}=" in article._content:
@@ -516,6 +517,7 @@ def collect(generator):
             continue
         if pdf_problems(checklist, generator.settings, generator.output_path):
             continue
+        pdfs.add(checklist)
         by_save_as[checklist.save_as] = checklist
         article._content = html
         article.downloadable_checklist = checklist
@@ -524,9 +526,7 @@ def collect(generator):
     _previous_builds.update(memo)
     forget_rendered_content([checklist.article for checklist in checklists])
     generator.context["CHECKLISTS"] = sorted(checklists, key=lambda c: c.title.lower())
-    generator.context["CHECKLIST_PDFS"] = start_pdfs(
-        checklists, generator.settings, generator.output_path
-    )
+    generator.context["CHECKLIST_PDFS"] = pdfs.started()
     generator.context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
     generator.context["CHECKLIST_INDEX_URL"] = plugin_settings.get(
         generator.settings, "CHECKLIST_INDEX_URL"
@@ -690,25 +690,42 @@ def render_pdf(job):
     return (time.perf_counter() - started) * 1000
 
 
-def start_pdfs(checklists, settings, output_path):
-    """Start rendering every out-of-date PDF beside the build; {save_as: (job, future)}.
+class PdfRenderer:
+    """Renders out-of-date PDFs in a worker process as checklists are found.
 
-    PDFs take most of a checklist's cost, and the pages Pelican renders meanwhile
-    leave the machine's other cores idle, so a process pool does them in parallel.
-    It is forked after the fonts were registered (by pdf_problems), so workers
-    start ready.
+    PDFs take most of a checklist's cost, and the work Pelican does meanwhile
+    (reading the remaining checklists, then rendering pages) leaves the machine's
+    other cores idle. The pool is forked at the first PDF to render, after the fonts
+    were registered (by pdf_problems), so its workers start ready.
     """
-    jobs = [plan_pdf(checklist, settings, output_path) for checklist in checklists]
-    pending = {
-        c.save_as: job for c, job in zip(checklists, jobs, strict=True) if not job.up_to_date
-    }
-    if not pending or pdf_renderer(settings) is None:
-        return {save_as: (job, None) for save_as, job in pending.items()}
-    workers = max(1, min(len(pending) // 8, (os.cpu_count() or 2) - 1))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    futures = {save_as: (job, pool.submit(render_pdf, job)) for save_as, job in pending.items()}
-    pool.shutdown(wait=False)  # workers exit once the queue is done
-    return futures
+
+    def __init__(self, settings, output_path):
+        self.settings = settings
+        self.output_path = output_path
+        self.pool = None
+        self.renderable = None  # unknown until a PDF needs rendering
+        self.jobs = {}  # save_as -> (job, future); future None: not rendered (reported)
+
+    def add(self, checklist):
+        job = plan_pdf(checklist, self.settings, self.output_path)
+        if job.up_to_date:
+            return
+        if self.renderable is None:
+            self.renderable = pdf_renderer(self.settings) is not None
+        future = None
+        if self.renderable:
+            if self.pool is None:
+                workers = max(1, (os.cpu_count() or 2) - 1)
+                context = multiprocessing.get_context("fork")
+                self.pool = ProcessPoolExecutor(workers, mp_context=context)
+            future = self.pool.submit(render_pdf, job)
+        self.jobs[checklist.save_as] = (job, future)
+
+    def started(self):
+        """{save_as: (job, future)}; the workers exit once their queue is done."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False)
+        return self.jobs
 
 
 class ChecklistGenerator(Generator):
@@ -721,19 +738,12 @@ class ChecklistGenerator(Generator):
         checklists = self.context.get("CHECKLISTS") or []
         if not checklists:
             return
-        pdfs = self.context.get("CHECKLIST_PDFS") or {}
+        page_ms = {}
         for checklist in checklists:
             started = time.perf_counter()
             self.write_markdown(checklist)
             self.write_page(writer, checklist)
-            render_ms = self.finish_pdf(checklist, *pdfs.get(checklist.save_as, (None, None)))
-            logger.debug(
-                "%s: checklist %r written in %.1f ms (its PDF took %.1f ms in parallel)",
-                checklist.source_path,
-                checklist.url,
-                (time.perf_counter() - started) * 1000,
-                render_ms,
-            )
+            page_ms[checklist.save_as] = (time.perf_counter() - started) * 1000
         writer.write_file(
             plugin_settings.get(self.settings, "CHECKLIST_INDEX_SAVE_AS"),
             self.get_template("checklists"),
@@ -742,25 +752,15 @@ class ChecklistGenerator(Generator):
             checklists=checklists,
             page_name="checklists",
         )
+        # The PDFs are waited for at `finalized`: the search index starts meanwhile.
+        _unfinished_pdfs[os.path.abspath(self.output_path)] = (
+            checklists,
+            self.context.get("CHECKLIST_PDFS") or {},
+            page_ms,
+        )
 
     def output(self, name):
         return sanitised_join(self.output_path, name)
-
-    def finish_pdf(self, checklist, job, future):
-        """Wait for the checklist's PDF; return its render time in ms (0 if it was kept)."""
-        if job is None:
-            return 0.0
-        if future is None:  # the PDF settings are unusable (already reported)
-            remove(job.path)  # a stale PDF would not match its page
-            return 0.0
-        try:
-            render_ms = future.result()
-        except Exception as exc:
-            logger.error("%s: cannot make the checklist PDF: %s", checklist.source_path, exc)
-            remove(job.path)
-            return 0.0
-        logger.info('Writing "%s"', job.path)
-        return render_ms
 
     def write_markdown(self, checklist):
         path = self.output(checklist.md_url)
@@ -783,6 +783,44 @@ class ChecklistGenerator(Generator):
         )
 
 
+# Output folder -> (checklists, their PDF jobs, ms each page took), until `finalized`.
+_unfinished_pdfs = {}
+
+
+def finish_pdfs(pelican):
+    """Wait for the PDFs rendering in the worker; remove those that failed."""
+    checklists, pdfs, page_ms = _unfinished_pdfs.pop(
+        os.path.abspath(pelican.output_path), ((), {}, {})
+    )
+    for checklist in checklists:
+        started = time.perf_counter()
+        render_ms = finish_pdf(checklist, *pdfs.get(checklist.save_as, (None, None)))
+        logger.debug(
+            "%s: checklist %r written in %.1f ms (its PDF took %.1f ms in parallel)",
+            checklist.source_path,
+            checklist.url,
+            page_ms.get(checklist.save_as, 0.0) + (time.perf_counter() - started) * 1000,
+            render_ms,
+        )
+
+
+def finish_pdf(checklist, job, future):
+    """Wait for the checklist's PDF; return its render time in ms (0 if it was kept)."""
+    if job is None:
+        return 0.0
+    if future is None:  # the PDF settings are unusable (already reported)
+        remove(job.path)  # a stale PDF would not match its page
+        return 0.0
+    try:
+        render_ms = future.result()
+    except Exception as exc:
+        logger.error("%s: cannot make the checklist PDF: %s", checklist.source_path, exc)
+        remove(job.path)
+        return 0.0
+    logger.info('Writing "%s"', job.path)
+    return render_ms
+
+
 def get_generators(pelican):
     return ChecklistGenerator
 
@@ -790,3 +828,4 @@ def get_generators(pelican):
 def register():
     signals.article_generator_finalized.connect(collect)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(finish_pdfs)

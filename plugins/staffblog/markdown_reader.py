@@ -4,10 +4,11 @@
   and the field, where Pelican would only say "Could not process <file>".
 * The converters are reused across files (reset between them), where Pelican
   builds a new one with all its extensions per file: a tenth of a large build.
-* On a full build of many posts, a worker process converts every other file while
-  Pelican reads the rest: conversion is most of the reading, and it leaves the
-  machine's other cores idle. Metadata is still processed here, in file order, so
-  errors and warnings are the same as without the worker.
+* On a full build of many posts, a worker process converts files from the end of
+  the list while Pelican reads from the start; they meet where their work balances
+  (Pelican does more per file than convert it). Conversion is most of the reading,
+  and it leaves the machine's other cores idle. Metadata is still processed here,
+  in file order, so errors and warnings are the same as without the worker.
 """
 
 import logging
@@ -25,9 +26,9 @@ from . import settings as plugin_settings
 logger = logging.getLogger(__name__)
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
-CHUNK = 16
+CHUNK = 8
 
-# source path -> future of its chunk's [(path, html, meta)], for this build's reads.
+# source path -> (future of its chunk's [(path, html, meta)], the chunk's paths).
 _converted_elsewhere = {}
 
 
@@ -104,9 +105,16 @@ def convert_files(paths, markdown_settings):
 
 
 def converted_elsewhere(source_path):
-    """(html, meta) the worker made for ``source_path``, or None to convert it here."""
-    future = _converted_elsewhere.pop(source_path, None)
+    """(html, meta) the worker made for ``source_path``, or None to convert it here.
+
+    A chunk the worker has not started is taken back (cancelled) and read here.
+    """
+    future, chunk = _converted_elsewhere.pop(source_path, (None, ()))
     if future is None:
+        return None
+    if future.cancel():
+        for path in chunk:
+            _converted_elsewhere.pop(path, None)
         return None
     try:
         results = future.result()
@@ -119,7 +127,7 @@ def converted_elsewhere(source_path):
 
 
 def convert_in_parallel(generator):
-    """Start a worker converting every other article that is not in the content cache."""
+    """Start a worker converting the articles not in the content cache, last first."""
     _converted_elsewhere.clear()
     settings = generator.settings
     paths = [
@@ -131,14 +139,14 @@ def convert_in_parallel(generator):
     minimum = plugin_settings.get(settings, "STAFFBLOG_PARALLEL_READ_MIN_FILES")
     if len(paths) < minimum or (os.cpu_count() or 1) < 2:
         return
-    worker_share = paths[1::2]
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    for start in range(0, len(worker_share), CHUNK):
-        chunk = worker_share[start : start + CHUNK]
+    for start in reversed(range(0, len(paths), CHUNK)):
+        chunk = tuple(paths[start : start + CHUNK])
         future = pool.submit(convert_files, chunk, settings["MARKDOWN"])
         for path in chunk:
-            _converted_elsewhere[path] = future
-    pool.shutdown(wait=False)  # the worker exits when its queue is done
+            _converted_elsewhere[path] = (future, chunk)
+    pool.shutdown(wait=False)  # the worker exits when its queue is done; cancelled chunks
+    # are dropped from it
 
 
 def register():

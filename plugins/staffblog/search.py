@@ -1,9 +1,15 @@
-"""Full-text search: index the written site with Pagefind once Pelican has finished.
+"""Full-text search: index the written site with Pagefind.
 
-Runs at the ``finalized`` signal, so every build indexes: ``make html``,
-``make regenerate``, the development server, the tests, and ``make publish``
-(which builds with ``--fatal warnings`` into a staging folder: a failed index is
-an error there, so the publish stops and the live site stays as it was).
+Every build indexes: ``make html``, ``make regenerate``, the development server,
+the tests, and ``make publish`` (which builds with ``--fatal warnings`` into a
+staging folder: a failed index is an error there, so the publish stops and the
+live site stays as it was).
+
+Pagefind starts as soon as the last searchable page is written: its generator
+comes after the checklist pages, and only static files, checklist PDFs and the
+sitemap follow, which it does not read. It indexes while they are finished; the
+build waits for it at the ``finalized`` signal. The development server indexes
+after its build instead, in a background thread, so its browser reloads sooner.
 
 Pagefind indexes only the elements marked ``data-pagefind-body``: the theme puts
 it on published articles and pages, and checklist pages carry it too; listings,
@@ -26,6 +32,7 @@ import time
 
 from pagefind.service import get_executable
 from pelican import signals
+from pelican.generators import Generator
 
 from . import settings as plugin_settings
 
@@ -82,58 +89,107 @@ def searchable_glob(settings):
     return "{" + ",".join(sorted(patterns)) + "}"
 
 
-def build_index(output, timeout, glob="**/*.html"):
-    """Index the site in ``output`` into ``output/pagefind``; return the page count."""
-    staging = os.path.join(output, f".{BUNDLE_DIR}-staging")
-    previous = os.path.join(output, f".{BUNDLE_DIR}-previous")
-    bundle = os.path.join(output, BUNDLE_DIR)
-    for leftover in (staging, previous):
-        shutil.rmtree(leftover, ignore_errors=True)
-    command = [pagefind_executable(), "--site", output, "--output-path", staging, "--quiet"]
-    command += ["--glob", glob]
-    try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(f"could not run Pagefind on {output}: {exc}") from exc
-    report = " ".join((result.stdout + result.stderr).split())
-    if result.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(
-            f"Pagefind failed (exit {result.returncode}) indexing {output}: {report}"
-        )
-    pages = indexed_pages(staging)
-    if pages == 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(f"Pagefind indexed no page in {output}")
-    if report:
-        logger.warning("%s: Pagefind reported: %s", output, report)
-    if os.path.exists(bundle):
-        os.rename(bundle, previous)
-    os.rename(staging, bundle)
-    shutil.rmtree(previous, ignore_errors=True)
-    return pages
+class RunningIndex:
+    """Pagefind indexing ``output`` into a staging folder, started by start_index()."""
+
+    def __init__(self, output, timeout, glob):
+        self.output = output
+        self.timeout = timeout
+        self.started = time.monotonic()
+        self.staging = os.path.join(output, f".{BUNDLE_DIR}-staging")
+        for leftover in (self.staging, os.path.join(output, f".{BUNDLE_DIR}-previous")):
+            shutil.rmtree(leftover, ignore_errors=True)
+        command = [pagefind_executable(), "--site", output, "--output-path", self.staging]
+        command += ["--quiet", "--glob", glob]
+        try:
+            self.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+        except OSError as exc:
+            raise SearchIndexError(f"could not run Pagefind on {output}: {exc}") from exc
+
+    def finish(self):
+        """Wait for Pagefind, then swap its bundle in; return the number of pages."""
+        remaining = self.timeout - (time.monotonic() - self.started)
+        try:
+            report, _ = self.process.communicate(timeout=max(remaining, 0.001))
+        except subprocess.TimeoutExpired as exc:
+            self.process.kill()
+            self.process.communicate()
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise SearchIndexError(
+                f"Pagefind took more than {self.timeout} s indexing {self.output}"
+            ) from exc
+        report = " ".join(report.split())
+        if self.process.returncode != 0:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise SearchIndexError(
+                f"Pagefind failed (exit {self.process.returncode}) indexing {self.output}: {report}"
+            )
+        pages = indexed_pages(self.staging)
+        if pages == 0:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise SearchIndexError(f"Pagefind indexed no page in {self.output}")
+        if report:
+            logger.warning("%s: Pagefind reported: %s", self.output, report)
+        bundle = os.path.join(self.output, BUNDLE_DIR)
+        previous = os.path.join(self.output, f".{BUNDLE_DIR}-previous")
+        if os.path.exists(bundle):
+            os.rename(bundle, previous)
+        os.rename(self.staging, bundle)
+        shutil.rmtree(previous, ignore_errors=True)
+        return pages
+
+
+# Output folder -> its RunningIndex, from SearchIndexGenerator to `finalized`.
+_running = {}
+
+
+def start_index(settings, output_path):
+    output = os.path.abspath(output_path)
+    timeout = plugin_settings.get(settings, "STAFFBLOG_SEARCH_TIMEOUT")
+    return RunningIndex(output, timeout, searchable_glob(settings))
+
+
+class SearchIndexGenerator(Generator):
+    """Starts Pagefind once the pages it reads are written (see the module's notes)."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        if plugin_settings.get(self.settings, "STAFFBLOG_SEARCH_IN_BACKGROUND"):
+            return
+        output = os.path.abspath(self.output_path)
+        abandoned = _running.pop(output, None)  # left by a build that failed
+        if abandoned is not None:
+            abandoned.process.kill()
+            abandoned.process.communicate()
+        try:
+            _running[output] = start_index(self.settings, output)
+        except SearchIndexError as exc:
+            logger.error("search index: %s", exc)
 
 
 def index_site(pelican):
     output = os.path.abspath(pelican.output_path)
-    timeout = plugin_settings.get(pelican.settings, "STAFFBLOG_SEARCH_TIMEOUT")
-    glob = searchable_glob(pelican.settings)
-    if plugin_settings.get(pelican.settings, "STAFFBLOG_SEARCH_IN_BACKGROUND"):
+    running = _running.pop(output, None)
+    if running is not None:
+        index_logged(running.finish, output, running.started)
+    elif plugin_settings.get(pelican.settings, "STAFFBLOG_SEARCH_IN_BACKGROUND"):
         threading.Thread(
-            target=index_logged, args=(output, timeout, glob), name="search-index", daemon=True
+            target=index_logged,
+            args=(lambda: start_index(pelican.settings, output).finish(), output),
+            name="search-index",
+            daemon=True,
         ).start()
-    else:
-        index_logged(output, timeout, glob)
 
 
-def index_logged(output, timeout, glob):
-    started = time.monotonic()
+def index_logged(index, output, started=None):
+    started = time.monotonic() if started is None else started
     try:
         with _indexing:
-            pages = build_index(output, timeout, glob)
+            pages = index()
     except SearchIndexError as exc:
         logger.error("search index: %s", exc)
         return
@@ -146,5 +202,10 @@ def index_logged(output, timeout, glob):
     )
 
 
+def get_generators(pelican):
+    return SearchIndexGenerator
+
+
 def register():
+    signals.get_generators.connect(get_generators)
     signals.finalized.connect(index_site)

@@ -4,9 +4,12 @@ Override any of them in ``pelicanconf.py`` (or ``publishconf.py``).
 """
 
 DEFAULTS = {
-    # A full build reading at least this many uncached Markdown articles converts half
-    # of them in a worker process (markdown_reader.py); below it, one process is faster.
+    # A full build reading at least this many uncached Markdown articles shares their
+    # conversion with a worker process (markdown_reader.py); below it, one is faster.
     "STAFFBLOG_PARALLEL_READ_MIN_FILES": 64,
+    # Compiled templates are kept here between builds (template_cache.py). None means
+    # CACHE_PATH/templates; an empty string turns the cache off.
+    "STAFFBLOG_TEMPLATE_CACHE_PATH": None,
     # Folder, relative to PATH, holding one Markdown bio per author.
     "STAFFBLOG_AUTHORS_DIR": "authors",
     # Pygments styles compiled into theme/css/pygments.css: light, then dark scheme.
