@@ -690,21 +690,53 @@ def render_pdf(job):
     return (time.perf_counter() - started) * 1000
 
 
+def render_pdfs(jobs):
+    """render_pdf() for each job, in a worker; [(ms, None) or (0.0, why it failed)]."""
+    results = []
+    for job in jobs:
+        try:
+            results.append((render_pdf(job), None))
+        except Exception as exc:
+            results.append((0.0, f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+@dataclasses.dataclass(frozen=True)
+class PdfResult:
+    """One PDF of a batch sent to the worker."""
+
+    batch: object  # the Future of render_pdfs() for the batch
+    index: int
+
+    def wait(self):
+        """(milliseconds the PDF took, None) or (0.0, why it failed)."""
+        try:
+            return self.batch.result()[self.index]
+        except Exception as exc:  # the worker itself died
+            return 0.0, f"{type(exc).__name__}: {exc}"
+
+
 class PdfRenderer:
     """Renders out-of-date PDFs in a worker process as checklists are found.
 
     PDFs take most of a checklist's cost, and the work Pelican does meanwhile
     (reading the remaining checklists, then rendering pages) leaves the machine's
     other cores idle. The pool is forked at the first PDF to render, after the fonts
-    were registered (by pdf_problems), so its workers start ready.
+    were registered (by pdf_problems), so its workers start ready. PDFs go to it in
+    batches: the pool's feeder thread needs the interpreter lock for every task,
+    which the busy build holds most of the time, so one task per PDF left the
+    worker waiting for work.
     """
+
+    BATCH = 16
 
     def __init__(self, settings, output_path):
         self.settings = settings
         self.output_path = output_path
         self.pool = None
         self.renderable = None  # unknown until a PDF needs rendering
-        self.jobs = {}  # save_as -> (job, future); future None: not rendered (reported)
+        self.batch = []  # [(save_as, job)] not sent yet
+        self.jobs = {}  # save_as -> (job, PdfResult); None: not rendered (reported)
 
     def add(self, checklist):
         job = plan_pdf(checklist, self.settings, self.output_path)
@@ -712,17 +744,27 @@ class PdfRenderer:
             return
         if self.renderable is None:
             self.renderable = pdf_renderer(self.settings) is not None
-        future = None
-        if self.renderable:
-            if self.pool is None:
-                workers = max(1, (os.cpu_count() or 2) - 1)
-                context = multiprocessing.get_context("fork")
-                self.pool = ProcessPoolExecutor(workers, mp_context=context)
-            future = self.pool.submit(render_pdf, job)
-        self.jobs[checklist.save_as] = (job, future)
+        if not self.renderable:
+            self.jobs[checklist.save_as] = (job, None)
+            return
+        self.batch.append((checklist.save_as, job))
+        if len(self.batch) >= self.BATCH:
+            self.send()
+
+    def send(self):
+        if not self.batch:
+            return
+        if self.pool is None:
+            workers = max(1, (os.cpu_count() or 2) - 1)
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        future = self.pool.submit(render_pdfs, [job for _save_as, job in self.batch])
+        for index, (save_as, job) in enumerate(self.batch):
+            self.jobs[save_as] = (job, PdfResult(future, index))
+        self.batch = []
 
     def started(self):
-        """{save_as: (job, future)}; the workers exit once their queue is done."""
+        """{save_as: (job, PdfResult)}; the workers exit once their queue is done."""
+        self.send()
         if self.pool is not None:
             self.pool.shutdown(wait=False)
         return self.jobs
@@ -804,17 +846,16 @@ def finish_pdfs(pelican):
         )
 
 
-def finish_pdf(checklist, job, future):
+def finish_pdf(checklist, job, result):
     """Wait for the checklist's PDF; return its render time in ms (0 if it was kept)."""
     if job is None:
         return 0.0
-    if future is None:  # the PDF settings are unusable (already reported)
+    if result is None:  # the PDF settings are unusable (already reported)
         remove(job.path)  # a stale PDF would not match its page
         return 0.0
-    try:
-        render_ms = future.result()
-    except Exception as exc:
-        logger.error("%s: cannot make the checklist PDF: %s", checklist.source_path, exc)
+    render_ms, failure = result.wait()
+    if failure:
+        logger.error("%s: cannot make the checklist PDF: %s", checklist.source_path, failure)
         remove(job.path)
         return 0.0
     logger.info('Writing "%s"', job.path)

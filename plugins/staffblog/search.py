@@ -5,10 +5,12 @@ the tests, and ``make publish`` (which builds with ``--fatal warnings`` into a
 staging folder: a failed index is an error there, so the publish stops and the
 live site stays as it was).
 
-Pagefind starts as soon as the last searchable page is written: its generator
-comes after the checklist pages, and only static files, checklist PDFs and the
-sitemap follow, which it does not read. It indexes while they are finished; the
-build waits for it at the ``finalized`` signal. The development server indexes
+Pagefind starts as soon as the last searchable page is written, and indexes
+while the rest of the site is made; the build waits for it at the ``finalized``
+signal. For that, ArticlesGenerator writes only the article pages in its turn;
+the rest of its output (feeds, listings, archives) follows in this module's
+generator, which comes after the checklist pages, right after Pagefind started.
+The files are the same, written in another order. The development server indexes
 after its build instead, in a background thread, so its browser reloads sooner.
 
 Pagefind indexes only the elements marked ``data-pagefind-body``: the theme puts
@@ -29,10 +31,12 @@ import shutil
 import subprocess
 import threading
 import time
+from functools import partial
+from types import MethodType
 
 from pagefind.service import get_executable
 from pelican import signals
-from pelican.generators import Generator
+from pelican.generators import ArticlesGenerator, Generator
 
 from . import settings as plugin_settings
 
@@ -151,13 +155,44 @@ def start_index(settings, output_path):
     return RunningIndex(output, timeout, searchable_glob(settings))
 
 
+# ArticlesGenerator -> its writer, between its article pages and the rest of its output.
+_articles_written = {}
+
+
+def write_article_pages_only(generator, writer):
+    """ArticlesGenerator's turn: its article pages; the rest waits for SearchIndexGenerator."""
+    generator.generate_articles(
+        partial(writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
+    )
+    _articles_written[generator] = writer
+
+
+def write_rest_of_articles_output(generator, writer):
+    generator.generate_articles = lambda write: None  # written already
+    try:
+        ArticlesGenerator.generate_output(generator, writer)
+    finally:
+        del generator.generate_articles
+
+
+def articles_first(generators):
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            generator.generate_output = MethodType(write_article_pages_only, generator)
+
+
 class SearchIndexGenerator(Generator):
-    """Starts Pagefind once the pages it reads are written (see the module's notes)."""
+    """Starts Pagefind, then writes the output it does not read (see the module's notes)."""
 
     def generate_context(self):
         pass
 
     def generate_output(self, writer):
+        self.start_index()
+        for generator in list(_articles_written):
+            write_rest_of_articles_output(generator, _articles_written.pop(generator))
+
+    def start_index(self):
         if plugin_settings.get(self.settings, "STAFFBLOG_SEARCH_IN_BACKGROUND"):
             return
         output = os.path.abspath(self.output_path)
@@ -207,5 +242,6 @@ def get_generators(pelican):
 
 
 def register():
+    signals.all_generators_finalized.connect(articles_first)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(index_site)
