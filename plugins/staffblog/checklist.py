@@ -777,6 +777,7 @@ class ChecklistGenerator(Generator):
         pass
 
     def generate_output(self, writer):
+        _unfinished_pdfs.pop(os.path.abspath(self.output_path), None)  # from a failed build
         checklists = self.context.get("CHECKLISTS") or []
         if not checklists:
             return

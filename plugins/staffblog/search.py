@@ -176,6 +176,7 @@ def write_rest_of_articles_output(generator, writer):
 
 
 def articles_first(generators):
+    _articles_written.clear()  # a failed build may have left its generator here
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
             generator.generate_output = MethodType(write_article_pages_only, generator)
