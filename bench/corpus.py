@@ -208,6 +208,24 @@ def comments_database(path, articles, seed=2013):
     return count
 
 
+def without_checklists(folder, target):
+    """A copy of the corpus in ``folder`` where no article is a checklist article.
+
+    The lists stay, as plain task lists; the "Checklist:" lines and the timings go.
+    """
+    shutil.copytree(folder, target)
+    for path in (target / "articles").glob("*.md"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [
+            line
+            for line in lines
+            if not line.startswith("Checklist:") and not line.startswith("{: remind=")
+        ]
+        if len(kept) != len(lines):
+            path.write_text("".join(kept), encoding="utf-8")
+    return target
+
+
 def site_settings(workdir, description):
     """Settings the full build needs for this corpus: its comment database."""
     return {"ISSO_DB_PATH": str(description["comments_db"])}

@@ -248,15 +248,19 @@ def run(articles, repeat=3, keep_site=True):
     extra = corpus.site_settings(work, description)
     without_checklist = [a for a in description["articles"] if a not in description["checklists"]]
     edited = without_checklist[len(without_checklist) // 2]
+    no_checklists = corpus.without_checklists(content, work / "content-without-checklists")
     builds = {
         "full": lambda: full_build(content, work / "full", extra),
+        # (a) again, on the same articles without their "Checklist:" lines: what
+        # checklists add to the author's wait is the difference.
+        "no_checklists": lambda: full_build(no_checklists, work / "no-checklists", extra),
         "plain": lambda: plain_build(content, work / "plain", work),
         "rebuild": lambda: devserver_rebuild(
             content, work / "preview", work / "cache", extra, edited
         ),
     }
-    # Rounds of (a), (b), (c) in turn: a machine whose speed drifts (a shared
-    # virtual machine does) then slows all three alike instead of one of them.
+    # Rounds of every build in turn: a machine whose speed drifts (a shared virtual
+    # machine does) then slows all of them alike instead of one.
     runs = {name: [] for name in builds}
     for round_number in range(1, repeat + 1):
         for name, build in builds.items():
@@ -280,13 +284,26 @@ def run(articles, repeat=3, keep_site=True):
             "all_seconds": [round(run[0], 3) for run in runs[name]],
         }
     times = checklist_times(median(runs["full"])[2])
+    checklist_articles = len(description["checklists"])
+    added = results["full"]["seconds"] - results["no_checklists"]["seconds"]
     results["checklist"] = {
         "written": len(times),
-        # The work one checklist costs: its page and Markdown file (and any wait for its
-        # PDF) in the build, plus its PDF's rendering in the worker process beside it.
-        "ms_per_article": round(sum(t[0] + t[1] for t in times) / len(times), 2) if times else None,
-        # Of which: the build's own time, and the PDF's (median).
-        "build_ms_per_article": round(sum(t[0] for t in times) / len(times), 2) if times else None,
+        # Wall time checklists add to the full build, per checklist article: (a) minus
+        # (a) without checklists, medians.
+        "ms_per_article": round(1000 * added / checklist_articles, 2)
+        if checklist_articles
+        else None,
+        "ms_per_article_by_round": [
+            round(1000 * (a[0] - n[0]) / checklist_articles, 2)
+            for a, n in zip(runs["full"], runs["no_checklists"], strict=True)
+        ]
+        if checklist_articles
+        else [],
+        # The work behind it, per checklist: its page and Markdown file in the build, and
+        # its PDF in the worker process beside the build.
+        "work_ms_per_article": round(sum(t[0] + t[1] for t in times) / len(times), 2)
+        if times
+        else None,
         "pdf_render_ms_median": sorted(t[1] for t in times)[len(times) // 2] if times else None,
         # The edited article has no checklist: no PDF may be rendered again.
         "pdfs_rendered_on_rebuild": sum(
@@ -348,7 +365,7 @@ def markdown_report(results):
         "",
         f"Corpus: {results['articles']} articles, {results['checklist_articles']} with checklists"
         + (f", {results['comments']} approved comments" if results.get("comments") else "")
-        + f". {results['repeat']} rounds of the three builds in turn; the median run of each"
+        + f". {results['repeat']} rounds of the builds in turn; the median run of each"
         f" counts. Output on {results['scratch']}; {os.cpu_count()} cores.",
         "",
         "| build | wall s | ms/article | peak MiB | CPU s | every run, wall s |",
@@ -356,6 +373,7 @@ def markdown_report(results):
     ]
     names = {
         "full": "(a) this site, every feature",
+        "no_checklists": "(a) without checklists (for their cost)",
         "plain": "(b) plain Pelican, default theme",
         "rebuild": "(c) devserver rebuild, one edit",
     }
@@ -377,6 +395,18 @@ def markdown_report(results):
         f"(a)'s CPU time spread over every core would be {ratios['full_cpu_floor_vs_plain']} "
         "times (b)'s wall time: the floor of a/b on this machine.",
     ]
+    checklist = results["checklist"]
+    if checklist.get("written"):
+        lines += [
+            "",
+            f"Checklists: {checklist['written']} written; they add "
+            f"{checklist['ms_per_article']} ms of wall time per checklist article (round by "
+            f"round: {', '.join(map(str, checklist['ms_per_article_by_round']))}). The work "
+            f"behind each: {checklist['work_ms_per_article']} ms (page and Markdown file in the "
+            f"build, PDF in a worker process; the PDF alone {checklist['pdf_render_ms_median']} ms"
+            f" median). PDFs rendered again by the rebuild: "
+            f"{checklist['pdfs_rendered_on_rebuild']}.",
+        ]
     lines += ["", "## Page weight (bytes, before the comment server's script)", ""]
     lines += [
         "| page | HTML | CSS | JS | total | total gzip |",
@@ -413,7 +443,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--articles", type=int, default=1000)
     parser.add_argument(
-        "--repeat", type=int, default=3, help="rounds of the three builds; each one's median counts"
+        "--repeat", type=int, default=3, help="rounds of the builds; the median run of each counts"
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="bench: %(message)s")

@@ -7,6 +7,7 @@ module-level receivers to the Pelican signal that fits.
 from . import (
     authors,
     checklist,
+    collector,
     comments,
     markdown_reader,
     pygments_css,
@@ -21,6 +22,7 @@ from . import (
 
 # checklist before seo: it rewrites the article HTML that summaries are built from.
 CONCERNS = (
+    collector,
     url_memo,
     markdown_reader,
     validation,

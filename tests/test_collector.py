@@ -1,0 +1,56 @@
+"""The garbage-collector tuning lasts exactly as long as a build, even a failed one."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, child_env
+
+# Builds three times in one process, as the development server does: a good build,
+# one that fails (its theme has a template error), and a good one again. Prints how
+# many objects the collector had frozen during each build and after it.
+SCRIPT = """
+import gc, json, pathlib, sys
+from pelican import signals
+from tools.devserver import cached_build
+
+content, output, broken_theme = map(pathlib.Path, sys.argv[1:4])
+seen = []
+
+def during(generators):
+    seen.append(("during", gc.get_freeze_count()))
+
+signals.all_generators_finalized.connect(during)
+for theme in (None, broken_theme, None):
+    overrides = {"PATH": str(content), "OUTPUT_PATH": str(output)}
+    if theme:
+        overrides["THEME_TEMPLATES_OVERRIDES"] = [str(theme)]
+    try:
+        cached_build("pelicanconf.py", overrides)
+        seen.append(("after", gc.get_freeze_count()))
+    except Exception as exc:
+        seen.append(("failed", type(exc).__name__))
+print(json.dumps(seen))
+"""
+
+
+def test_objects_are_frozen_during_each_build_and_released_after(content_copy, tmp_path):
+    broken_theme = tmp_path / "broken-theme"
+    broken_theme.mkdir()
+    (broken_theme / "article.html").write_text("{% extends 'base.html' %}{% block content %}")
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(content_copy), str(tmp_path / "out"), str(broken_theme)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=child_env({"PYTHONPATH": str(ROOT)}),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    kinds = [kind for kind, _value in seen]
+    assert kinds == ["during", "after", "during", "failed", "during", "after"], seen
+    during = [value for kind, value in seen if kind == "during"]
+    assert all(count > 10_000 for count in during), seen  # modules, settings, the content
+    after = [value for kind, value in seen if kind == "after"]
+    assert after == [0, 0], seen  # handed back, even after the failed build
