@@ -241,7 +241,7 @@ def median(runs):
     return ordered[len(ordered) // 2]
 
 
-def run(articles, repeat=3, keep_site=True):
+def run(articles, repeat=5, keep_site=True):
     work = scratch_folder()
     content = work / "content"
     description = corpus.generate(content, articles)
@@ -443,7 +443,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--articles", type=int, default=1000)
     parser.add_argument(
-        "--repeat", type=int, default=3, help="rounds of the builds; the median run of each counts"
+        "--repeat", type=int, default=5, help="rounds of the builds; the median run of each counts"
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="bench: %(message)s")
