@@ -59,3 +59,8 @@ def test_devserver_rebuilds_after_an_edit_and_injects_reload_only_when_served(
             article.read_text().replace("The sooner, the better", "Sooner is better")
         )
         wait_until(lambda: "Sooner is better" in fetch(checklist), tmp_path)
+
+    # The log says what matters: each build, not each of the files it wrote.
+    lines = (tmp_path / "devserver.log").read_text().splitlines()
+    assert sum(line.startswith("Built in ") for line in lines) >= 3, lines
+    assert not [line for line in lines if line.startswith("Writing")], lines[:20]
