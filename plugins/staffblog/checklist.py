@@ -490,7 +490,7 @@ def collect(generator):
     checklists = []
     by_save_as = {}
     memo = {}
-    pdfs = PdfRenderer(generator.settings, generator.output_path)
+    pdfs = PdfRenderer(generator.settings)
     for article in sorted(generator.articles, key=lambda a: (a.date, a.source_path)):
         if "checklist" not in article.metadata:
             if f" {REMIND_ATTRIBUTE}=" in article._content:
@@ -515,9 +515,10 @@ def collect(generator):
                 first.source_path,
             )
             continue
-        if pdf_problems(checklist, generator.settings, generator.output_path):
+        job = plan_pdf(checklist, generator.settings, generator.output_path)
+        if pdf_problems(checklist, job, generator.settings):
             continue
-        pdfs.add(checklist)
+        pdfs.add(checklist.save_as, job)
         by_save_as[checklist.save_as] = checklist
         article._content = html
         article.downloadable_checklist = checklist
@@ -647,13 +648,14 @@ def pdf_renderer(settings):
     return checklist_pdf
 
 
-def pdf_problems(checklist, settings, output_path):
+def pdf_problems(checklist, job, settings):
     """Why this checklist's PDF cannot be made (each logged), or an empty list.
 
     Checked before any page is written, so a checklist that cannot print is left
-    out entirely. Skipped when the PDF on disk is up to date: it was checked then.
+    out entirely. Skipped when the PDF on disk (``job``) is up to date: it was
+    checked then.
     """
-    if plan_pdf(checklist, settings, output_path).up_to_date:
+    if job.up_to_date:
         return []
     renderer = pdf_renderer(settings)
     if renderer is None:
@@ -730,24 +732,22 @@ class PdfRenderer:
 
     BATCH = 16
 
-    def __init__(self, settings, output_path):
+    def __init__(self, settings):
         self.settings = settings
-        self.output_path = output_path
         self.pool = None
         self.renderable = None  # unknown until a PDF needs rendering
         self.batch = []  # [(save_as, job)] not sent yet
         self.jobs = {}  # save_as -> (job, PdfResult); None: not rendered (reported)
 
-    def add(self, checklist):
-        job = plan_pdf(checklist, self.settings, self.output_path)
+    def add(self, save_as, job):
         if job.up_to_date:
             return
         if self.renderable is None:
             self.renderable = pdf_renderer(self.settings) is not None
         if not self.renderable:
-            self.jobs[checklist.save_as] = (job, None)
+            self.jobs[save_as] = (job, None)
             return
-        self.batch.append((checklist.save_as, job))
+        self.batch.append((save_as, job))
         if len(self.batch) >= self.BATCH:
             self.send()
 

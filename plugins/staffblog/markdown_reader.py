@@ -145,8 +145,8 @@ def convert_in_parallel(generator):
         future = pool.submit(convert_files, chunk, settings["MARKDOWN"])
         for path in chunk:
             _converted_elsewhere[path] = (future, chunk)
-    pool.shutdown(wait=False)  # the worker exits when its queue is done; cancelled chunks
-    # are dropped from it
+    # The worker exits when its queue is done; chunks taken back are skipped.
+    pool.shutdown(wait=False)
 
 
 def register():

@@ -189,11 +189,11 @@ class SearchIndexGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        self.start_index()
+        self.start_pagefind()
         for generator in list(_articles_written):
             write_rest_of_articles_output(generator, _articles_written.pop(generator))
 
-    def start_index(self):
+    def start_pagefind(self):
         if plugin_settings.get(self.settings, "STAFFBLOG_SEARCH_IN_BACKGROUND"):
             return
         output = os.path.abspath(self.output_path)
