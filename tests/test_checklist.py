@@ -6,13 +6,15 @@ BeautifulSoup for HTML, pypdf for the PDF, Python-Markdown for the download.
 
 import os
 import shutil
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import markdown
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
+from pelican.settings import read_settings
 from pypdf import PdfReader
 
 from conftest import ROOT, SEED_URL, run_pelican
@@ -365,3 +367,124 @@ def test_download_box_stands_right_after_the_list(site):
     assert box.has_attr("data-pagefind-ignore")  # search indexes the list, not the box
     assert len(page.select(".checklist-box")) == 1
     assert "checklist-box-->" not in page.select_one(".post__content").decode()
+
+
+# --- Where the work is done ----------------------------------------------------------------
+
+
+@pytest.fixture
+def staffblog(monkeypatch):
+    """The plugin package, imported under the name Pelican gives it."""
+    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
+    import staffblog
+
+    return staffblog
+
+
+def test_list_is_read_while_its_markdown_is_converted(staffblog, site):
+    """The list is read in the Markdown conversion (so in the reading worker too)."""
+    from staffblog import checklist_source
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    checklist_source.add_to_markdown_settings(settings)
+    configs = settings["MARKDOWN"]["extension_configs"]
+    converter = markdown.Markdown(
+        extensions=list(configs), extension_configs=configs, output_format="html5"
+    )
+    html = converter.convert((ROOT / "content" / SEED_SOURCE).read_text(encoding="utf-8"))
+
+    task_list = converter.Meta[checklist_source.TASK_LIST_METADATA][0]
+    assert not task_list.problem
+    published = page_items(site, SEED_CHECKLIST)
+    assert [item.id for item in task_list.items] == [i["data-checklist-item"] for i in published]
+    assert html.count('type="checkbox"') == 5  # the converted HTML itself is left as it is
+    source = BeautifulSoup(task_list.applied_to(html), "html.parser")
+    checklist = source.select_one("ul.checklist-source")
+    assert len(checklist.find_all("li")) == 5 and not checklist.find("input")
+    marker = checklist.next_sibling
+    assert isinstance(marker, Comment) and marker == checklist_source.BOX_MARKER
+
+
+HTML_CHECKLIST_ARTICLE = """\
+<html>
+<head>
+<title>Interview Day Kit</title>
+<meta name="date" content="2015-04-10">
+<meta name="author" content="Barbara Feldman">
+<meta name="category" content="Interview Tips">
+<meta name="checklist" content="Interview day kit">
+</head>
+<body>
+<p>Pack these the night before:</p>
+<ul class="task-list">
+<li class="task-list-item"><input type="checkbox" disabled> <strong>Printed résumé</strong>
+in a folder</li>
+<li class="task-list-item" remind="within 24 hours"><input type="checkbox" disabled> Send a
+thank-you note</li>
+</ul>
+</body>
+</html>
+"""
+
+
+def test_article_from_another_reader_gets_its_checklist(content_copy, tmp_path):
+    """No Markdown conversion read the list: it is read when checklists are collected."""
+    (content_copy / "articles" / "interview-day-kit.html").write_text(HTML_CHECKLIST_ARTICLE)
+    build = run_pelican(content_copy, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    assert "ERROR" not in build.log, build.log
+    items = page_items(build, "checklists/interview-day-kit/")
+    labels = [words(item.select_one("label").get_text()) for item in items]
+    assert labels == ["Printed résumé in a folder", "Send a thank-you note"]
+    assert (
+        items[1]
+        .select_one(".checklist__when")
+        .get_text(strip=True)
+        .startswith("Reminder: within 24")
+    )
+    assert items[1].has_attr("data-checklist-offset-days")
+    article = build.html("blog/2015/04/10/interview-day-kit/")
+    assert article.select_one(".checklist-source + .checklist-box") is not None
+    assert not article.select(".checklist-source input")
+    pdf = pdf_of(build, "blog/2015/04/10/interview-day-kit/")
+    assert "Sendathank-younote" in squeeze(pdf.pages[0].extract_text())
+
+
+def test_build_renders_the_pdfs_its_worker_has_not_started(staffblog, tmp_path):
+    """At the end the build takes back queued PDF batches, so both cores finish them."""
+    from staffblog import checklist
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    fonts = checklist.plugin_settings.get(settings, "CHECKLIST_PDF_FONTS")
+    page_size = checklist.plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE")
+    renderer = checklist.PdfRenderer(settings)
+    batches = 5
+    for number in range(batches * renderer.BATCH):
+        fields = {
+            "title": f"Checklist {number}",
+            "site_name": "Career Advice Blog",
+            "article_title": f"Article {number}",
+            "article_url": f"http://127.0.0.1:8000/article-{number}/",
+            "page_url": f"http://127.0.0.1:8000/checklists/{number}/",
+            "items": [[f"Step {number}.{step}", ""] for step in range(4)],
+            "interview_date_line": False,
+        }
+        path = str(tmp_path / f"{number}.pdf")
+        job = checklist.PdfJob(path, fields, fonts, page_size, f"marker-{number}", False)
+        renderer.add(str(number), job)
+    renderer.start()
+    first = renderer.batches[0].future
+    deadline = time.monotonic() + 30
+    while not (first.running() or first.done()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    renderer.take_back_unstarted()
+
+    assert renderer.batches[-1].rendered_here is not None
+    assert renderer.batches[0].rendered_here is None
+    assert len(renderer.jobs) == batches * renderer.BATCH
+    for name, (job, result) in renderer.jobs.items():
+        render_ms, failure = result.wait()
+        assert failure is None and render_ms > 0
+        text = squeeze(PdfReader(job.path).pages[0].extract_text())
+        assert f"Checklist{name}" in text and f"Step{name}.3" in text

@@ -5,8 +5,9 @@ An article opts in with a ``Checklist: <title>`` metadata line; its one task lis
 may carry a reminder timing on the line below it, as a Python-Markdown attribute
 list: ``{: remind="within 24 hours" }`` (grammar in ``checklist_timing``).
 
-Collected at ``article_generator_finalized`` (the article's list loses its
-disabled boxes and gets ``data-checklist-source``); ``ChecklistGenerator`` then
+The list is read while the article's Markdown is converted (checklist_source.py:
+it loses its disabled boxes and becomes a ``checklist-source``). Checklists are
+collected at ``article_generator_finalized``; ``ChecklistGenerator`` then
 writes, per checklist, a printable page, a PDF and a Markdown file, plus an
 index of every checklist. A bad checklist is logged as an error naming the file
 and the item, and nothing is written for it.
@@ -22,86 +23,33 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import time
 from concurrent.futures import ProcessPoolExecutor
-from urllib.parse import urljoin
 
 import reportlab
-from bs4 import BeautifulSoup, Comment, NavigableString
-from bs4.dammit import EntitySubstitution
-from bs4.formatter import HTMLFormatter
-from markupsafe import Markup, escape
+from bs4 import BeautifulSoup
+from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import sanitised_join, slugify
 
 from . import settings as plugin_settings
-from .checklist_timing import Timing, TimingError, parse_timing
+from .checklist_source import (
+    BOX_MARKER,
+    REMIND_ATTRIBUTE,
+    TASK_LIST_METADATA,
+    ChecklistError,
+    TaskList,
+    add_to_markdown_settings,
+    checklist_title,
+    read_task_list,
+    short,
+)
 
 logger = logging.getLogger(__name__)
 
 # Bump when the PDF layout changes, so cached PDFs are rebuilt.
 PDF_LAYOUT_VERSION = "2"
-REMIND_ATTRIBUTE = "remind"
-BOX_MARKER = "checklist-box"  # an HTML comment after the list; see article.html
-ID_WORDS = 6
-BLOCK_TAGS = {"p"}  # block elements inside an item that read as one paragraph
-# What an item cannot hold: it prints as one paragraph beside its box.
-FORBIDDEN_TAGS = {"ul", "ol", "blockquote", "pre", "table", "div", "hr", "img"}
-FORBIDDEN_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6"}
-INLINE_MARKS = {
-    # tag: (Markdown delimiter, ReportLab tag)
-    "strong": ("**", "b"),
-    "b": ("**", "b"),
-    "em": ("*", "i"),
-    "i": ("*", "i"),
-}
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
-MARKDOWN_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # would open an HTML tag or autolink
-# A "{: remind=… }" left as text: Markdown did not read it as an attribute list.
-MISPLACED_TIMING = re.compile(r"\{:?[^{}]*\bremind\s*=[^{}]*\}")
-MISPLACED_HINT = (
-    "put the '{: remind=\"…\" }' on the line right below the item's text "
-    "(no blank line between), indented like the text"
-)
-# Re-serialise article HTML changing as little as possible: only &, < and > as
-# entities (typographic characters stay as typed), void elements as in HTML5.
-HTML_OUT = HTMLFormatter(
-    entity_substitution=EntitySubstitution.substitute_xml,
-    void_element_close_prefix=None,
-    empty_attributes_are_booleans=True,
-)
-ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-
-
-def pdf_escape(text):
-    """Text for ReportLab's paragraph markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class ChecklistError(ValueError):
-    """A checklist that cannot be built; the message names the file and the item."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ChecklistItem:
-    id: str  # stable: localStorage key, calendar UID, HTML ids
-    html: Markup  # inline HTML (bold, italic, code, links made absolute)
-    text: str  # plain text
-    lead: str  # the bold phrase the item starts with, or ""
-    markdown: str  # inline Markdown
-    pdf_markup: str  # ReportLab paragraph markup
-    timing: Timing | None = None
-
-    @property
-    def summary(self):
-        """A calendar event title: the lead phrase, else the text cut at a word."""
-        if self.lead:
-            return self.lead.rstrip(" .,:;—–-")
-        if len(self.text) <= 70:
-            return self.text
-        return self.text[:70].rsplit(" ", 1)[0] + "…"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,182 +86,7 @@ class Checklist:
         )
 
 
-# --- Reading the article's task list -------------------------------------------
-
-
-class InlineText:
-    """Turns an item's inline HTML into HTML, plain text, Markdown and PDF markup."""
-
-    def __init__(self, base_url, resolve_link):
-        self.base_url = base_url
-        self.resolve_link = resolve_link
-        self.html, self.text, self.markdown, self.pdf = [], [], [], []
-
-    def add_text(self, raw, in_code=False):
-        text = re.sub(r"\s+", " ", raw)
-        if not text:
-            return
-        self.html.append(str(escape(text)))
-        self.text.append(text)
-        self.pdf.append(pdf_escape(text))
-        if not in_code:
-            text = MARKDOWN_TAG_START.sub("&lt;", MARKDOWN_SPECIAL.sub(r"\\\1", text))
-        self.markdown.append(text)
-
-    def walk(self, node, in_code=False):
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                self.add_text(str(child), in_code)
-            elif child.name in INLINE_MARKS:
-                self.mark(child, child.name, *INLINE_MARKS[child.name], in_code)
-            elif child.name == "code":
-                self.code(child)
-            elif child.name == "a" and child.get("href"):
-                self.link(child, in_code)
-            elif child.name == "br":
-                self.add_text(" ")
-            else:  # any other inline element keeps its text only
-                self.walk(child, in_code)
-
-    def mark(self, node, tag, delimiter, pdf_tag, in_code):
-        self.html.append(f"<{tag}>")
-        self.markdown.append(delimiter)
-        self.pdf.append(f"<{pdf_tag}>")
-        self.walk(node, in_code)
-        self.html.append(f"</{tag}>")
-        self.markdown.append(delimiter)
-        self.pdf.append(f"</{pdf_tag}>")
-
-    def code(self, node):
-        self.html.append("<code>")
-        self.markdown.append("`")
-        self.walk(node, in_code=True)
-        self.html.append("</code>")
-        self.markdown.append("`")
-
-    def link(self, node, in_code):
-        href = urljoin(self.base_url, self.resolve_link(node["href"]))
-        self.html.append(f'<a href="{escape(href)}">')
-        self.markdown.append("[")
-        self.pdf.append(f'<a href="{pdf_escape(href)}" color="#0b5cad">')
-        self.walk(node, in_code)
-        self.html.append("</a>")
-        self.markdown.append(f"]({href})")
-        self.pdf.append("</a>")
-
-    def result(self):
-        return (
-            Markup("".join(self.html).strip()),
-            "".join(self.text).strip(),
-            "".join(self.markdown).strip(),
-            "".join(self.pdf).strip(),
-        )
-
-
-def short(text, limit=60):
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def lead_phrase(li):
-    """The text of a bold phrase that opens the item, if any."""
-    for child in li.children:
-        if isinstance(child, NavigableString):
-            if str(child).strip():
-                return ""
-            continue
-        if child.name in BLOCK_TAGS:
-            return lead_phrase(child)
-        if child.name in ("strong", "b"):
-            return " ".join(child.get_text().split())
-        return ""
-    return ""
-
-
-def read_item(li, source, base_url, resolve_link):
-    """One ``<li>`` of the task list as a ChecklistItem; also cleans the ``<li>``."""
-    if "task-list-item" not in (li.get("class") or ()):
-        raise ChecklistError(
-            f"{source}: checklist item {short(li.get_text(' '))!r} has no box: start every "
-            "item of the checklist with '- [ ] '"
-        )
-    boxes = []
-    for tag in li.find_all(True):  # one pass: the builds stay fast
-        if tag.name == "input" and tag.get("type") == "checkbox":
-            boxes.append(tag)
-        elif tag.name in FORBIDDEN_TAGS:
-            what = "a nested list" if tag.name in ("ul", "ol") else f"a <{tag.name}>"
-            raise ChecklistError(
-                f"{source}: checklist item {short(li.get_text(' '))!r} holds {what}; "
-                "a checklist item is one paragraph of text"
-            )
-    for box in boxes:
-        box.decompose()
-    blocks = [tag for tag in li.children if getattr(tag, "name", None) in BLOCK_TAGS]
-    first = next(iter(li.contents), None)
-    if isinstance(first, NavigableString):
-        first.replace_with(str(first).lstrip())
-
-    inline = InlineText(base_url, resolve_link)
-    if blocks:
-        for block in blocks:
-            inline.walk(block)
-            inline.add_text(" ")
-    else:
-        inline.walk(li)
-    html, text, markdown, pdf = inline.result()
-    if MISPLACED_TIMING.search(text):
-        raise ChecklistError(f"{source}: checklist item {short(text)!r}: {MISPLACED_HINT}")
-    if not text:
-        raise ChecklistError(f"{source}: a checklist item has no text")
-
-    timing = None
-    remind = li.get(REMIND_ATTRIBUTE)
-    if remind is not None:
-        del li[REMIND_ATTRIBUTE]
-        try:
-            timing = parse_timing(remind)
-        except TimingError as exc:
-            raise ChecklistError(f"{source}: checklist item {short(text)!r}: {exc}") from None
-
-    lead = lead_phrase(li)
-    item_id = li.get("id") or ""
-    if item_id and not ITEM_ID.match(item_id):
-        raise ChecklistError(
-            f"{source}: checklist item {short(text)!r}: id {item_id!r} must start with a "
-            "letter and hold only letters, digits, '-' and '_'"
-        )
-    return ChecklistItem(
-        id=item_id,
-        html=html,
-        text=text,
-        lead=lead,
-        markdown=markdown,
-        pdf_markup=pdf,
-        timing=timing,
-    )
-
-
-def item_ids(items, settings):
-    """Give every item a stable id: the author's ``#id``, else the slug of its first words."""
-    seen = set()
-    result = []
-    for number, item in enumerate(items, start=1):
-        item_id = item.id
-        if not item_id:
-            words = " ".join((item.lead or item.text).split()[:ID_WORDS])
-            item_id = slugify(words, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
-            if not item_id or not item_id[0].isalpha():
-                item_id = f"item-{item_id or number}"
-        base, suffix = item_id, 2
-        while item_id in seen:
-            item_id = f"{base}-{suffix}"
-            suffix += 1
-        seen.add(item_id)
-        result.append(dataclasses.replace(item, id=item_id))
-    return tuple(result)
+# --- The article's checklist -----------------------------------------------------
 
 
 def checklist_slug(article, settings):
@@ -335,82 +108,13 @@ def output_names(settings, slug):
     }
 
 
-TASK_LIST_START = re.compile(r'<(ul|ol) class="task-list"')
-LIST_TAG = re.compile(r"<(/?)(?:ul|ol)\b[^>]*>")
-
-
-def task_list_region(html):
-    """``(before, task list, after)`` when the article's one task list can be parsed alone.
-
-    Parsing a whole article is most of a checklist's cost; the list is a small part
-    of it. Anything unusual (several or nested task lists, a timing elsewhere) gets
-    None, and the whole article is parsed so the error can name what is wrong.
-    """
-    starts = [match.start() for match in TASK_LIST_START.finditer(html)]
-    if len(starts) != 1:
-        return None
-    start, depth = starts[0], 0
-    for tag in LIST_TAG.finditer(html, start):
-        depth += -1 if tag.group(1) else 1
-        if depth == 0:
-            end = tag.end()
-            break
-    else:
-        return None
-    before, after = html[:start], html[end:]
-    if before.count("<li") != before.count("</li>"):
-        return None  # the task list sits inside another list's item
-    for outside in (before, after):
-        if f" {REMIND_ATTRIBUTE}=" in outside or MISPLACED_TIMING.search(outside):
-            return None
-    return before, html[start:end], after
-
-
-def build_checklist(article, settings):
-    """Read the article's checklist; return it and the article's cleaned HTML."""
-    source = article.source_path
-    title = " ".join(str(article.metadata.get("checklist", "")).split())
+def build_checklist(article, task_list, settings):
+    """The article's Checklist from its TaskList (checklist_source.py)."""
+    title = checklist_title(article.metadata.get("checklist", ""))
     if not title:
-        raise ChecklistError(
-            f"{source}: 'Checklist:' needs a title, e.g. 'Checklist: Follow-up checklist'"
-        )
-    region = task_list_region(article._content)
-    before, fragment, after = region if region else ("", article._content, "")
-    soup = BeautifulSoup(fragment, "html.parser")
-    lists, timed = [], []
-    for tag in soup.find_all(True):  # one pass: the builds stay fast
-        if tag.has_attr(REMIND_ATTRIBUTE):
-            timed.append(tag)
-        if (
-            tag.name in ("ul", "ol")
-            and "task-list" in tag.get("class", ())
-            and tag.find_parent("li") is None
-        ):
-            lists.append(tag)
-    if not lists:
-        raise ChecklistError(
-            f"{source}: 'Checklist: {title}' but the article has no checklist items; "
-            "start each item of the list with '- [ ] '"
-        )
-    if len(lists) > 1:
-        second = short(lists[1].get_text(" "))
-        raise ChecklistError(
-            f"{source}: {len(lists)} task lists (the second starts {second!r}); "
-            "a checklist article has exactly one list of '- [ ] ' items"
-        )
-    task_list = lists[0]
-    for text in soup.find_all(string=MISPLACED_TIMING):
-        if not any(parent is task_list for parent in text.parents):  # items report theirs
-            raise ChecklistError(
-                f"{source}: {short(text)!r} is a timing outside any checklist item: "
-                f"{MISPLACED_HINT}"
-            )
-    for stray in timed:
-        if stray.parent is not task_list:
-            raise ChecklistError(
-                f"{source}: {short(stray.get_text(' '))!r} has a remind= timing but is not "
-                "an item of the checklist"
-            )
+        raise ChecklistError("'Checklist:' needs a title, e.g. 'Checklist: Follow-up checklist'")
+    if task_list.problem:
+        raise ChecklistError(task_list.problem)
     site_url = settings.get("SITEURL", "")
     base_url = f"{site_url}/{article.url}"
 
@@ -421,57 +125,38 @@ def build_checklist(article, settings):
         resolved = article._update_content(f'<a href="{escape(href)}">', site_url)
         return BeautifulSoup(resolved, "html.parser").a["href"]
 
-    items = [
-        read_item(li, source, base_url, resolve_link)
-        for li in task_list.find_all("li", recursive=False)
-    ]
-    if not items:
-        raise ChecklistError(f"{source}: 'Checklist: {title}' but its list has no items")
     slug = checklist_slug(article, settings)
-    task_list["class"] = [*task_list.get("class", []), "checklist-source"]
-    task_list["data-checklist-source"] = slug
-    # Where the theme puts the "Download the checklist" box: right after the list.
-    task_list.insert_after(Comment(BOX_MARKER))
-    checklist = Checklist(
+    return Checklist(
         title=title,
         slug=slug,
-        source_path=source,
+        source_path=article.source_path,
         article=article,
-        items=item_ids(items, settings),
+        items=tuple(item.with_links(base_url, resolve_link) for item in task_list.items),
         site_name=settings["SITENAME"],
         site_url=site_url,
         **output_names(settings, slug),
     )
-    return checklist, before + soup.decode(formatter=HTML_OUT) + after
 
 
-# The development server rebuilds in one process: checklists of unchanged articles
-# are reused from its previous build instead of being parsed again.
-_previous_builds = {}
+def task_list_of(article, settings):
+    """The TaskList read while the article's Markdown was converted, else read now.
 
-
-def memo_key(article, settings):
-    names = ("SITEURL", "SITENAME", "CHECKLIST_URL", "CHECKLIST_SAVE_AS")
-    names += ("CHECKLIST_PDF_SAVE_AS", "CHECKLIST_MD_SAVE_AS")
-    return (
-        article.source_path,
+    Read now: articles from other readers (reStructuredText, HTML), those in a
+    content cache written by another version of checklist_source, and any whose
+    HTML another plugin changed since.
+    """
+    task_list = article.metadata.get(TASK_LIST_METADATA)
+    if (
+        isinstance(task_list, TaskList)
+        and task_list.current
+        and task_list.read_from(article._content)
+    ):
+        return task_list
+    return read_task_list(
         article._content,
-        repr(sorted(article.metadata.items())),
-        article.url,
-        tuple(repr(settings.get(name)) for name in names),
+        checklist_title(article.metadata.get("checklist", "")),
+        settings["SLUG_REGEX_SUBSTITUTIONS"],
     )
-
-
-def build_checklist_once(article, settings, memo):
-    """build_checklist, or its result for the same article in the previous build."""
-    key = memo_key(article, settings)
-    found = _previous_builds.get(key)
-    if found is None:
-        found = build_checklist(article, settings)
-    checklist, html = found
-    checklist = dataclasses.replace(checklist, article=article)
-    memo[key] = (checklist, html)
-    return checklist, html
 
 
 def forget_rendered_content(articles):
@@ -489,7 +174,6 @@ def collect(generator):
     """Build every published article's checklist; report the bad ones."""
     checklists = []
     by_save_as = {}
-    memo = {}
     pdfs = PdfRenderer(generator.settings)
     for article in sorted(generator.articles, key=lambda a: (a.date, a.source_path)):
         if "checklist" not in article.metadata:
@@ -500,10 +184,11 @@ def collect(generator):
                     article.source_path,
                 )
             continue
+        task_list = task_list_of(article, generator.settings)
         try:
-            checklist, html = build_checklist_once(article, generator.settings, memo)
+            checklist = build_checklist(article, task_list, generator.settings)
         except ChecklistError as exc:
-            logger.error("%s", exc)
+            logger.error("%s: %s", article.source_path, exc)
             continue
         first = by_save_as.get(checklist.save_as)
         if first is not None:
@@ -520,14 +205,12 @@ def collect(generator):
             continue
         pdfs.add(checklist.save_as, job)
         by_save_as[checklist.save_as] = checklist
-        article._content = html
+        article._content = task_list.applied_to(article._content)
         article.downloadable_checklist = checklist
         checklists.append(checklist)
-    _previous_builds.clear()
-    _previous_builds.update(memo)
     forget_rendered_content([checklist.article for checklist in checklists])
     generator.context["CHECKLISTS"] = sorted(checklists, key=lambda c: c.title.lower())
-    generator.context["CHECKLIST_PDFS"] = pdfs.started()
+    generator.context["CHECKLIST_PDFS"] = pdfs.start()
     generator.context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
     generator.context["CHECKLIST_INDEX_URL"] = plugin_settings.get(
         generator.settings, "CHECKLIST_INDEX_URL"
@@ -703,17 +386,38 @@ def render_pdfs(jobs):
     return results
 
 
+class PdfBatch:
+    """PDF jobs sent to the worker together; the build takes them back if not started."""
+
+    def __init__(self, future, jobs):
+        self.future = future  # of render_pdfs(jobs) in the worker
+        self.jobs = jobs
+        self.rendered_here = None
+
+    def take_back(self):
+        """Render the batch here if the worker has not started it; True if done so."""
+        if not self.future.cancel():
+            return False
+        self.rendered_here = render_pdfs(self.jobs)
+        return True
+
+    def results(self):
+        if self.rendered_here is not None:
+            return self.rendered_here
+        return self.future.result()
+
+
 @dataclasses.dataclass(frozen=True)
 class PdfResult:
-    """One PDF of a batch sent to the worker."""
+    """One PDF of a batch."""
 
-    batch: object  # the Future of render_pdfs() for the batch
+    batch: PdfBatch
     index: int
 
     def wait(self):
         """(milliseconds the PDF took, None) or (0.0, why it failed)."""
         try:
-            return self.batch.result()[self.index]
+            return self.batch.results()[self.index]
         except Exception as exc:  # the worker itself died
             return 0.0, f"{type(exc).__name__}: {exc}"
 
@@ -722,12 +426,13 @@ class PdfRenderer:
     """Renders out-of-date PDFs in a worker process as checklists are found.
 
     PDFs take most of a checklist's cost, and the work Pelican does meanwhile
-    (reading the remaining checklists, then rendering pages) leaves the machine's
-    other cores idle. The pool is forked at the first PDF to render, after the fonts
-    were registered (by pdf_problems), so its workers start ready. PDFs go to it in
-    batches: the pool's feeder thread needs the interpreter lock for every task,
-    which the busy build holds most of the time, so one task per PDF left the
-    worker waiting for work.
+    (rendering pages) leaves a core to them. The pool is forked at the first PDF
+    to render, after the fonts were registered (by pdf_problems), so its worker
+    starts ready. PDFs go to it in batches: the pool's feeder thread needs the
+    interpreter lock for every task, which the busy build holds most of the time,
+    so one task per PDF left the worker waiting for work. At ``finalized`` the
+    build, done with its pages, takes back the batches the worker has not started
+    (last first) and renders them itself, so the last PDFs use both cores.
     """
 
     BATCH = 16
@@ -736,7 +441,8 @@ class PdfRenderer:
         self.settings = settings
         self.pool = None
         self.renderable = None  # unknown until a PDF needs rendering
-        self.batch = []  # [(save_as, job)] not sent yet
+        self.unsent = []  # [(save_as, job)]
+        self.batches = []  # PdfBatch, in the order sent
         self.jobs = {}  # save_as -> (job, PdfResult); None: not rendered (reported)
 
     def add(self, save_as, job):
@@ -747,27 +453,34 @@ class PdfRenderer:
         if not self.renderable:
             self.jobs[save_as] = (job, None)
             return
-        self.batch.append((save_as, job))
-        if len(self.batch) >= self.BATCH:
+        self.unsent.append((save_as, job))
+        if len(self.unsent) >= self.BATCH:
             self.send()
 
     def send(self):
-        if not self.batch:
+        if not self.unsent:
             return
         if self.pool is None:
             workers = max(1, (os.cpu_count() or 2) - 1)
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        future = self.pool.submit(render_pdfs, [job for _save_as, job in self.batch])
-        for index, (save_as, job) in enumerate(self.batch):
-            self.jobs[save_as] = (job, PdfResult(future, index))
-        self.batch = []
+        jobs = [job for _save_as, job in self.unsent]
+        batch = PdfBatch(self.pool.submit(render_pdfs, jobs), jobs)
+        self.batches.append(batch)
+        for index, (save_as, job) in enumerate(self.unsent):
+            self.jobs[save_as] = (job, PdfResult(batch, index))
+        self.unsent = []
 
-    def started(self):
-        """{save_as: (job, PdfResult)}; the workers exit once their queue is done."""
+    def start(self):
+        """Send the last batch; the worker exits once its queue is done."""
         self.send()
         if self.pool is not None:
             self.pool.shutdown(wait=False)
-        return self.jobs
+        return self
+
+    def take_back_unstarted(self):
+        for batch in reversed(self.batches):
+            if not batch.take_back():
+                break  # the worker has reached this one, and so all before it
 
 
 class ChecklistGenerator(Generator):
@@ -831,13 +544,16 @@ _unfinished_pdfs = {}
 
 
 def finish_pdfs(pelican):
-    """Wait for the PDFs rendering in the worker; remove those that failed."""
+    """Render the PDFs the worker has not started, wait for the rest; remove failed ones."""
     checklists, pdfs, page_ms = _unfinished_pdfs.pop(
-        os.path.abspath(pelican.output_path), ((), {}, {})
+        os.path.abspath(pelican.output_path), ((), None, {})
     )
+    if pdfs is None:
+        return
+    pdfs.take_back_unstarted()
     for checklist in checklists:
         started = time.perf_counter()
-        render_ms = finish_pdf(checklist, *pdfs.get(checklist.save_as, (None, None)))
+        render_ms = finish_pdf(checklist, *pdfs.jobs.get(checklist.save_as, (None, None)))
         logger.debug(
             "%s: checklist %r written in %.1f ms (its PDF took %.1f ms in parallel)",
             checklist.source_path,
@@ -867,7 +583,12 @@ def get_generators(pelican):
     return ChecklistGenerator
 
 
+def read_checklists_in_markdown(pelican):
+    add_to_markdown_settings(pelican.settings)
+
+
 def register():
+    signals.initialized.connect(read_checklists_in_markdown)
     signals.article_generator_finalized.connect(collect)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(finish_pdfs)
