@@ -1,5 +1,6 @@
 """The authors' preview loop: `make devserver` rebuilds on save and serves the result."""
 
+import logging
 import subprocess
 import sys
 import time
@@ -69,3 +70,13 @@ def test_devserver_rebuilds_after_an_edit_and_injects_reload_only_when_served(
         wait_until(lambda: builds_logged() >= 3, tmp_path)
     lines = (tmp_path / "devserver.log").read_text().splitlines()
     assert not [line for line in lines if line.startswith("Writing")], lines[:20]
+
+
+def test_devserver_logs_every_build_even_when_two_lines_read_the_same(caplog):
+    """Pelican's loggers drop a repeated message; two builds often take the same 0.06 s."""
+    from tools import devserver
+
+    with caplog.at_level(logging.INFO, logger="devserver"):
+        for _build in range(2):
+            devserver.logger.info("Built in %.2f s; the browser reloads.", 0.06)
+    assert caplog.text.count("Built in 0.06 s; the browser reloads.") == 2

@@ -16,6 +16,9 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 logger = logging.getLogger("devserver")
+# Pelican's loggers drop a message identical to one logged before ("Built in 0.06 s"
+# twice in a row): the author must see a line for every build.
+logger.disable_filter()
 
 # Besides the content folder: what changes the site's look or its build.
 WATCHED = ("theme/**/*", "plugins/**/*.py", "pelicanconf.py")

@@ -10,7 +10,9 @@ workers (Markdown, PDFs) then also leave those objects' memory pages shared
 instead of copying them.
 
 At ``finalized`` they are handed back to the collector, so the development server,
-which builds many times in one process, still frees what old builds used.
+which builds many times in one process, still frees what old builds used. That
+happens after every other ``finalized`` receiver: the checklist PDFs the build
+renders there would otherwise make the collector walk the whole build, often.
 """
 
 import gc
@@ -30,6 +32,9 @@ def build_started(pelican):
     if plugin_settings.get(pelican.settings, "STAFFBLOG_GC_FREEZE"):
         gc.freeze()
         _frozen = True
+    # Every plugin has registered by now: moved to the end, this runs last.
+    signals.finalized.disconnect(build_finished)
+    signals.finalized.connect(build_finished)
 
 
 def content_read(generators):
