@@ -446,6 +446,7 @@ def test_article_from_another_reader_gets_its_checklist(content_copy, tmp_path):
     article = build.html("blog/2015/04/10/interview-day-kit/")
     assert article.select_one(".checklist-source + .checklist-box") is not None
     assert not article.select(".checklist-source input")
+    assert article.select_one(".post-meta .reading-time").get_text(strip=True) == "1 min read"
     pdf = pdf_of(build, "blog/2015/04/10/interview-day-kit/")
     assert "Sendathank-younote" in squeeze(pdf.pages[0].extract_text())
 

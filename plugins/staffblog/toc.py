@@ -21,7 +21,7 @@ from markdown.extensions.toc import nest_toc_tokens
 from pelican import signals
 
 from . import settings as plugin_settings
-from .reading_time import word_count
+from .reading_time import counted_words
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def wanted(article, tokens, settings):
             article.metadata["toc"],
         )
     sections = sum(1 for token in tokens if token["level"] == 2)
-    words = word_count(article._content)
+    words = counted_words(article)
     return sections >= plugin_settings.get(
         settings, "STAFFBLOG_TOC_MIN_HEADINGS"
     ) and words >= plugin_settings.get(settings, "STAFFBLOG_TOC_MIN_WORDS")
