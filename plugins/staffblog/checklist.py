@@ -477,6 +477,10 @@ class PdfRenderer:
             self.pool.shutdown(wait=False)
         return self
 
+    def job_of(self, save_as):
+        """(PdfJob, PdfResult or None), or (None, None) when the PDF on disk is kept."""
+        return self.jobs.get(save_as, (None, None))
+
     def take_back_unstarted(self):
         for batch in reversed(self.batches):
             if not batch.take_back():
@@ -511,7 +515,7 @@ class ChecklistGenerator(Generator):
         # The PDFs are waited for at `finalized`: the search index starts meanwhile.
         _unfinished_pdfs[os.path.abspath(self.output_path)] = (
             checklists,
-            self.context.get("CHECKLIST_PDFS") or {},
+            self.context.get("CHECKLIST_PDFS"),
             page_ms,
         )
 
@@ -553,7 +557,7 @@ def finish_pdfs(pelican):
     pdfs.take_back_unstarted()
     for checklist in checklists:
         started = time.perf_counter()
-        render_ms = finish_pdf(checklist, *pdfs.jobs.get(checklist.save_as, (None, None)))
+        render_ms = finish_pdf(checklist, *pdfs.job_of(checklist.save_as))
         logger.debug(
             "%s: checklist %r written in %.1f ms (its PDF took %.1f ms in parallel)",
             checklist.source_path,

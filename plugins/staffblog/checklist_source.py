@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from pelican.utils import slugify
 
 from .checklist_timing import Timing, TimingError, parse_timing
+from .markdown_reader import add_extension
 
 # The metadata key holding an article's TaskList.
 TASK_LIST_METADATA = "checklist_task_list"
@@ -437,5 +438,4 @@ def makeExtension(**kwargs):
 
 def add_to_markdown_settings(settings):
     """Have every Markdown conversion of the build read checklists (see the module notes)."""
-    configs = settings["MARKDOWN"].setdefault("extension_configs", {})
-    configs[__name__] = {"slug_substitutions": settings["SLUG_REGEX_SUBSTITUTIONS"]}
+    add_extension(settings, __name__, {"slug_substitutions": settings["SLUG_REGEX_SUBSTITUTIONS"]})

@@ -32,7 +32,7 @@ def build_started(pelican):
     if plugin_settings.get(pelican.settings, "STAFFBLOG_GC_FREEZE"):
         gc.freeze()
         _frozen = True
-    # Every plugin has registered by now: moved to the end, this runs last.
+    # Connected now, when every plugin has connected its own: this one runs last.
     signals.finalized.disconnect(build_finished)
     signals.finalized.connect(build_finished)
 
@@ -52,4 +52,3 @@ def build_finished(pelican):
 def register():
     signals.initialized.connect(build_started)
     signals.all_generators_finalized.connect(content_read)
-    signals.finalized.connect(build_finished)

@@ -87,6 +87,14 @@ class StrictMarkdownReader(MarkdownReader):
         return content, self._parse_metadata(meta)
 
 
+def add_extension(settings, name, config=None):
+    """Have every Markdown conversion of the build, in the worker too, use extension ``name``.
+
+    Pelican's reader turns each ``extension_configs`` key into an extension.
+    """
+    settings["MARKDOWN"].setdefault("extension_configs", {})[name] = config or {}
+
+
 def use_strict_markdown_reader(readers):
     for extension, reader_class in list(readers.reader_classes.items()):
         if reader_class is MarkdownReader:

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from . import settings as plugin_settings
+from .markdown_reader import add_extension
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def makeExtension(**kwargs):
 
 
 def count_words_in_markdown(pelican):
-    pelican.settings["MARKDOWN"].setdefault("extension_configs", {})[__name__] = {}
+    add_extension(pelican.settings, __name__)
 
 
 def add_reading_time(generator):
