@@ -92,6 +92,15 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture
+def staffblog(monkeypatch):
+    """The plugin package, imported under the name Pelican gives it."""
+    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
+    import staffblog
+
+    return staffblog
+
+
+@pytest.fixture
 def content_copy(tmp_path):
     """A scratch copy of content/ that a test may break on purpose."""
     target = tmp_path / "content"

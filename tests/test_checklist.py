@@ -372,15 +372,6 @@ def test_download_box_stands_right_after_the_list(site):
 # --- Where the work is done ----------------------------------------------------------------
 
 
-@pytest.fixture
-def staffblog(monkeypatch):
-    """The plugin package, imported under the name Pelican gives it."""
-    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
-    import staffblog
-
-    return staffblog
-
-
 def test_list_is_read_while_its_markdown_is_converted(staffblog, site):
     """The list is read in the Markdown conversion (so in the reading worker too)."""
     from staffblog import checklist_source

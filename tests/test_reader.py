@@ -152,10 +152,9 @@ def test_reading_time_on_articles_and_listings(reader_site):
     assert int(panel.split()[0]) > 10
 
 
-def test_words_are_counted_while_the_markdown_is_converted(monkeypatch, reader_site):
+def test_words_are_counted_while_the_markdown_is_converted(staffblog, reader_site):
     """The count is made in the conversion (the reading worker, the content cache)."""
-    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
-    from staffblog import reading_time
+    reading_time = staffblog.reading_time
 
     configs = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]["extension_configs"]
     configs = {**configs, reading_time.__name__: {}}

@@ -1,6 +1,7 @@
 """The authors' preview loop: `make devserver` rebuilds on save and serves the result."""
 
 import logging
+import re
 import subprocess
 import sys
 import time
@@ -70,6 +71,9 @@ def test_devserver_rebuilds_after_an_edit_and_injects_reload_only_when_served(
         wait_until(lambda: builds_logged() >= 3, tmp_path)
     lines = (tmp_path / "devserver.log").read_text().splitlines()
     assert not [line for line in lines if line.startswith("Writing")], lines[:20]
+    # Each build says how many pages it rendered (the others were unchanged).
+    rendered = [line for line in lines if re.match(r"\d+ of \d+ pages rendered", line)]
+    assert len(rendered) >= 3, lines
 
 
 def test_devserver_logs_every_build_even_when_two_lines_read_the_same(caplog):

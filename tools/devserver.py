@@ -32,6 +32,8 @@ def cached_build(settings_file, overrides):
             "LOAD_CONTENT_CACHE": True,
             # The browser reloads as soon as pages are written; search catches up after.
             "STAFFBLOG_SEARCH_IN_BACKGROUND": True,
+            # Pages the edit cannot have changed are kept, not rendered again.
+            "STAFFBLOG_REUSE_UNCHANGED_PAGES": True,
             **overrides,
         },
     )
@@ -51,6 +53,10 @@ def main(argv=None):
     # bury them, and cost the preview loop time. Pelican prints its own summary.
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logger.setLevel(logging.INFO)
+    # How many pages each rebuild rendered again (unchanged_pages.py), every time.
+    pages_logger = logging.getLogger("staffblog.unchanged_pages")
+    pages_logger.setLevel(logging.INFO)
+    pages_logger.disable_filter()
 
     def rebuild():
         started = time.perf_counter()

@@ -16,6 +16,7 @@ from . import (
     seo,
     template_cache,
     toc,
+    unchanged_pages,
     url_memo,
     validation,
 )
@@ -35,6 +36,7 @@ CONCERNS = (
     toc,
     search,
     template_cache,
+    unchanged_pages,
 )
 
 

@@ -210,7 +210,9 @@ def collect(generator):
         checklists.append(checklist)
     forget_rendered_content([checklist.article for checklist in checklists])
     generator.context["CHECKLISTS"] = sorted(checklists, key=lambda c: c.title.lower())
-    generator.context["CHECKLIST_PDFS"] = pdfs.start()
+    # Not in the context: templates have no use for the worker, and the context is
+    # what a development-server rebuild compares to reuse pages (unchanged_pages.py).
+    _started_pdfs[os.path.abspath(generator.output_path)] = pdfs.start()
     generator.context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
     generator.context["CHECKLIST_INDEX_URL"] = plugin_settings.get(
         generator.settings, "CHECKLIST_INDEX_URL"
@@ -494,7 +496,9 @@ class ChecklistGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        _unfinished_pdfs.pop(os.path.abspath(self.output_path), None)  # from a failed build
+        output = os.path.abspath(self.output_path)
+        _unfinished_pdfs.pop(output, None)  # from a failed build
+        pdfs = _started_pdfs.pop(output, None)
         checklists = self.context.get("CHECKLISTS") or []
         if not checklists:
             return
@@ -513,11 +517,7 @@ class ChecklistGenerator(Generator):
             page_name="checklists",
         )
         # The PDFs are waited for at `finalized`: the search index starts meanwhile.
-        _unfinished_pdfs[os.path.abspath(self.output_path)] = (
-            checklists,
-            self.context.get("CHECKLIST_PDFS"),
-            page_ms,
-        )
+        _unfinished_pdfs[output] = (checklists, pdfs, page_ms)
 
     def output(self, name):
         return sanitised_join(self.output_path, name)
@@ -543,6 +543,8 @@ class ChecklistGenerator(Generator):
         )
 
 
+# Output folder -> the PDF renderer `collect` started, until the checklist pages are written.
+_started_pdfs = {}
 # Output folder -> (checklists, their PDF jobs, ms each page took), until `finalized`.
 _unfinished_pdfs = {}
 

@@ -35,6 +35,10 @@ DEFAULTS = {
     # Only the development server turns this on: its browser reloads sooner, and search
     # catches up a second later. Builds that end (make html, make publish) wait for it.
     "STAFFBLOG_SEARCH_IN_BACKGROUND": False,
+    # Skip rendering a page whose inputs are those of its file in the output folder
+    # (unchanged_pages.py). Only the development server turns this on: after an edit in
+    # an article's body it renders that article's page instead of the whole site.
+    "STAFFBLOG_REUSE_UNCHANGED_PAGES": False,
     # --- Comments (plugins/staffblog/comments.py), served by a self-hosted Isso ---------
     # Public URL of the Isso comment server, without a trailing slash. The article page
     # loads ISSO_URL + "/js/embed.min.js" when a reader scrolls near the comments. The
