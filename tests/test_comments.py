@@ -201,3 +201,39 @@ def test_production_config_renders_comments_like_the_dev_one():
         configs.append({s: dict(raw[s]) for s in raw.sections() if s.startswith("markup")})
     assert configs[0] == configs[1]
     assert configs[0]["markup"]["renderer"] == "mistune"
+
+
+@pytest.mark.parametrize("config", ["isso.cfg", "missing-isso.cfg"])
+def test_comments_read_by_the_reading_worker_match_those_read_here(tmp_path, config):
+    """On a large build the reading worker reads and renders the comments: same pages,
+    same warnings (naming the file) as when the build does it itself."""
+    from bench import corpus
+
+    description = corpus.generate(tmp_path / "content", 21)  # comments on posts 1, 11, 21
+    builds = {}
+    for name, minimum in (("worker", 2), ("here", 100_000)):
+        builds[name] = build_with(
+            tmp_path / "content",
+            tmp_path / name,
+            description["comments_db"],
+            f"STAFFBLOG_PARALLEL_READ_MIN_FILES={minimum}",
+            f"ISSO_CONFIG={json.dumps(config)}",
+            "-D",
+        )
+        assert builds[name].returncode == 0, builds[name].log[-3000:]
+    worker, here = builds["worker"], builds["here"]
+    assert "staffblog.comments: its work was done by the reading worker" in worker.log
+    assert "by the reading worker" not in here.log
+    commented = corpus.article_path(0).strip("/") + "/"
+    pages = sorted(p.relative_to(here.output) for p in here.output.glob("blog/**/index.html"))
+    for page in pages:
+        assert (worker.output / page).read_bytes() == (here.output / page).read_bytes(), page
+    comments = here.html(commented).select(".comment-list .h-entry, .isso-comment")
+    if config == "isso.cfg":
+        assert comments, "the commented post shows its comments"
+    else:
+        assert not comments
+        for build in (worker, here):
+            warnings = [line for line in build.log.splitlines() if "(ISSO_CONFIG)" in line]
+            assert len(warnings) == 1, warnings
+            assert "missing-isso.cfg" in warnings[0]

@@ -411,7 +411,9 @@ class TaskListPostprocessor(Postprocessor):
 
     def run(self, text):
         meta = getattr(self.md, "Meta", None)
-        if meta and "checklist" in meta:
+        # The toc extension also runs the postprocessors over the table of contents it
+        # made: no list there. A post without any list is reported by `collect`.
+        if meta and "checklist" in meta and "task-list" in text:
             values = meta["checklist"]
             title = checklist_title(values[0] if len(values) == 1 else values)
             task_list = read_task_list(text, title, self.slug_substitutions)

@@ -16,6 +16,10 @@ has visible replies becomes a placeholder without author or text.
 
 Listings use ``thread.count``; the article's JSON-LD gets ``commentCount`` just before
 the page is written (after the seo module has built it, whatever the receiver order).
+
+On a large build the database is read and the comments rendered in the Markdown
+reading worker once it has converted its files (``markdown_reader.after_reading``),
+while the build finishes reading: that core would idle then.
 """
 
 import datetime
@@ -31,6 +35,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 from pelican import signals
 
+from . import markdown_reader
 from . import settings as plugin_settings
 
 logger = logging.getLogger(__name__)
@@ -91,7 +96,6 @@ def thread_id(article, settings):
 def read_rows(path):
     """Approved and deleted comments per thread URI; {} when the file does not exist."""
     if not os.path.exists(path):
-        logger.debug("%s: no comment database yet; threads are empty", path)
         return {}
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     try:
@@ -122,9 +126,18 @@ class _CapturingHandler(logging.Handler):
 _rendered = {}
 
 
+def config_version(config_path):
+    return (config_path, os.path.getmtime(config_path))
+
+
+def remember(version, rendered):
+    """Keep texts rendered elsewhere (the reading worker) for the next builds here."""
+    _rendered.update(((version, text), html) for text, html in rendered.items())
+
+
 def remembered(markup, config_path):
     """``markup.render``, remembering each text's HTML for this configuration file."""
-    version = (config_path, os.path.getmtime(config_path))
+    version = config_version(config_path)
 
     def render(text):
         key = (version, text)
@@ -138,7 +151,8 @@ def remembered(markup, config_path):
 
 
 def load_markup(config_path):
-    """Isso's own Markdown renderer and sanitizer, configured like the live server."""
+    """Isso's own Markdown renderer and sanitizer, configured like the live server,
+    and the configuration problems Isso reported (to be logged with the file name)."""
     if not os.path.isfile(config_path):
         raise CommentSourceError("Isso configuration file not found")
     # Imported here: Isso pulls in its web stack, needed only when there are comments.
@@ -159,9 +173,43 @@ def load_markup(config_path):
     finally:
         isso_logger.removeHandler(capture)
         isso_logger.propagate = propagate
-    for message in capture.messages:
-        logger.warning("%s: %s", config_path, message)
-    return markup
+    return markup, capture.messages
+
+
+@dataclass
+class StoredComments:
+    """The database's comments, their texts rendered, and what went wrong on the way."""
+
+    rows: dict = field(default_factory=dict)  # thread URI -> rows (see QUERY)
+    rendered: dict = field(default_factory=dict)  # stored Markdown -> sanitized HTML
+    config_version: tuple = ()  # of the configuration the texts were rendered with
+    database_problem: str = ""
+    config_problem: str = ""
+    config_warnings: list = field(default_factory=list)
+
+
+def load_comments(db_path, config_path):
+    """Read and render every stored comment; logs nothing (it may run in a worker)."""
+    try:
+        rows = read_rows(db_path)
+    except CommentSourceError as exc:
+        return StoredComments(database_problem=str(exc))
+    if not rows:
+        return StoredComments()
+    try:
+        markup, warnings = load_markup(config_path)
+    except CommentSourceError as exc:
+        return StoredComments(config_problem=str(exc))
+    render = remembered(markup, config_path)
+    rendered = {
+        row[5]: render(row[5])
+        for thread in rows.values()
+        for row in thread
+        if row[4] != MODE_DELETED
+    }
+    return StoredComments(
+        rows, rendered, config_version=config_version(config_path), config_warnings=warnings
+    )
 
 
 def safe_website(value):
@@ -229,39 +277,49 @@ def comments_state(article, settings):
     return value == OPEN
 
 
-def attach_threads(generator):
-    settings = generator.settings
+def start_loading(pelican):
+    settings = pelican.settings
+    markdown_reader.after_reading(
+        __name__,
+        load_comments,
+        plugin_settings.get(settings, "ISSO_DB_PATH"),
+        plugin_settings.get(settings, "ISSO_CONFIG"),
+    )
+
+
+def stored_comments(settings):
     db_path = plugin_settings.get(settings, "ISSO_DB_PATH")
     config_path = plugin_settings.get(settings, "ISSO_CONFIG")
-    server = (plugin_settings.get(settings, "ISSO_URL") or "").rstrip("/")
-    timezone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    date_format = plugin_settings.get(settings, "COMMENTS_DATE_FORMAT")
-    # Drafts get no thread: their URL is not the one the published post will have.
-    articles = generator.articles + generator.hidden_articles
-
-    try:
-        rows = read_rows(db_path)
-    except CommentSourceError as exc:
+    stored = markdown_reader.result_after_reading(__name__)
+    remember(stored.config_version, stored.rendered)
+    if stored.database_problem:
         logger.warning(
             "%s (ISSO_DB_PATH): cannot read the comment database: %s; "
             "pages are built without comments",
             db_path,
-            exc,
+            stored.database_problem,
         )
-        rows = {}
+    elif stored.config_problem:
+        logger.warning(
+            "%s (ISSO_CONFIG): %s; pages are built without comments",
+            config_path,
+            stored.config_problem,
+        )
+    for message in stored.config_warnings:
+        logger.warning("%s: %s", config_path, message)
+    if not os.path.exists(db_path):
+        logger.debug("%s: no comment database yet; threads are empty", db_path)
+    return stored
 
-    markup = None
-    wanted = {thread_id(article, settings) for article in articles}
-    if any(uri in wanted for uri in rows):
-        try:
-            markup = load_markup(config_path)
-        except CommentSourceError as exc:
-            logger.warning(
-                "%s (ISSO_CONFIG): %s; pages are built without comments", config_path, exc
-            )
-            rows = {}
 
-    for article in articles:
+def attach_threads(generator):
+    settings = generator.settings
+    server = (plugin_settings.get(settings, "ISSO_URL") or "").rstrip("/")
+    timezone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    date_format = plugin_settings.get(settings, "COMMENTS_DATE_FORMAT")
+    stored = stored_comments(settings)
+    # Drafts get no thread: their URL is not the one the published post will have.
+    for article in generator.articles + generator.hidden_articles:
         tid = thread_id(article, settings)
         thread = CommentThread(
             id=tid,
@@ -269,9 +327,9 @@ def attach_threads(generator):
             server=server,
             open=comments_state(article, settings),
         )
-        if tid in rows:
+        if tid in stored.rows:
             thread.comments, thread.count = build_tree(
-                rows[tid], remembered(markup, config_path), timezone, date_format
+                stored.rows[tid], stored.rendered.__getitem__, timezone, date_format
             )
         article.comment_thread = thread
 
@@ -285,5 +343,6 @@ def add_comment_count(generator, content):
 
 
 def register():
+    signals.initialized.connect(start_loading)
     signals.article_generator_finalized.connect(attach_threads)
     signals.article_generator_write_article.connect(add_comment_count)

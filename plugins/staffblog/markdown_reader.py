@@ -9,6 +9,9 @@
   (Pelican does more per file than convert it). Conversion is most of the reading,
   and it leaves the machine's other cores idle. Metadata is still processed here,
   in file order, so errors and warnings are the same as without the worker.
+* Once the worker has no file left, the build is still finishing the files the
+  worker converted, and a core would idle: other modules can have work done there
+  meanwhile (``after_reading``), such as rendering the stored comments.
 """
 
 import logging
@@ -30,6 +33,10 @@ CHUNK = 8
 
 # source path -> (future of its chunk's [(path, html, meta)], the chunk's paths).
 _converted_elsewhere = {}
+# Work for the reading worker once its files are done: key -> (function, args), and
+# key -> the future of its result, for the build going on.
+_after_reading = {}
+_after_reading_futures = {}
 
 
 class MetadataError(ValueError):
@@ -134,9 +141,37 @@ def converted_elsewhere(source_path):
     return None
 
 
+def after_reading(key, function, *args):
+    """Have ``function(*args)`` run in the reading worker once its files are done.
+
+    Call it before the articles are read (at ``initialized``); fetch the result with
+    ``result_after_reading(key)``. The function must not log: the worker's records
+    would not reach the build's handlers (nor count for ``--fatal``).
+    """
+    _after_reading[key] = (function, args)
+    _after_reading_futures.pop(key, None)  # a failed build's
+
+
+def result_after_reading(key):
+    """What ``after_reading(key, ...)`` asked for, computed in the worker or, when
+    there was none or it has not started it yet, here."""
+    function, args = _after_reading.pop(key)
+    future = _after_reading_futures.pop(key, None)
+    if future is not None and not future.cancel():
+        try:
+            result = future.result()
+        except Exception:  # computed here instead, so the error is reported as usual
+            pass
+        else:
+            logger.debug("%s: its work was done by the reading worker", key)
+            return result
+    return function(*args)
+
+
 def convert_in_parallel(generator):
     """Start a worker converting the articles not in the content cache, last first."""
     _converted_elsewhere.clear()
+    _after_reading_futures.clear()
     settings = generator.settings
     paths = [
         os.path.join(generator.path, name)
@@ -153,6 +188,8 @@ def convert_in_parallel(generator):
         future = pool.submit(convert_files, chunk, settings["MARKDOWN"])
         for path in chunk:
             _converted_elsewhere[path] = (future, chunk)
+    for key, (function, args) in _after_reading.items():
+        _after_reading_futures[key] = pool.submit(function, *args)
     # The worker exits when its queue is done; chunks taken back are skipped.
     pool.shutdown(wait=False)
 
