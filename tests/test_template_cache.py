@@ -54,3 +54,36 @@ def test_the_cache_can_be_turned_off(content_copy, tmp_path):
     )
     assert build.returncode == 0, build.log
     assert not (cache / "templates").exists()
+
+
+def test_a_cached_fragment_is_rendered_once_per_key_and_place(staffblog):
+    from jinja2 import DictLoader, Environment
+
+    loader = DictLoader(
+        {
+            "card.html": (
+                "{% for item in items %}"
+                "{% cache item.name, SITEURL %}<a href='{{ SITEURL }}/{{ item.name }}'>"
+                "{{ count(item) }}</a>{% endcache %}"
+                "{% cache item.name %}<b>{{ count(item) }}</b>{% endcache %}"
+                "{% endfor %}"
+            )
+        }
+    )
+    environment = Environment(loader=loader)
+    environment.add_extension(staffblog.template_cache.FragmentCache)
+    rendered = []
+
+    def count(item):
+        rendered.append(item["name"])
+        return len(rendered)
+
+    template = environment.get_template("card.html")
+    items = [{"name": "a"}, {"name": "b"}, {"name": "a"}]
+    first = template.render(items=items, SITEURL="/one", count=count)
+    # Each place renders "a" once and repeats it; the two places never share.
+    assert first == (
+        "<a href='/one/a'>1</a><b>2</b><a href='/one/b'>3</a><b>4</b><a href='/one/a'>1</a><b>2</b>"
+    )
+    second = template.render(items=items[:1], SITEURL="/two", count=count)
+    assert second == "<a href='/two/a'>5</a><b>2</b>"  # SITEURL is part of the first key
