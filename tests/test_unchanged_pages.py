@@ -270,3 +270,14 @@ def test_state_digests_match_equal_values_and_never_unknown_ones(staffblog):
     encoder = StateEncoder()
     assert encoder.digest(opaque) != StateEncoder().digest(opaque)
     assert encoder.unstable == {"lock"}
+
+
+def test_an_unreadable_record_is_reported_and_every_page_rendered(preview, caplog):
+    record = preview.cache / "staffblog-pages.json"
+    assert record.exists()
+    record.write_text('{"version": 1, "pages": ')  # cut short, as by a full disk
+    with caplog.at_level("WARNING"):
+        written = preview.rebuild()
+    assert pages(written) == pages(compared(preview.output))
+    assert f"{record}: unreadable, every page is rendered" in caplog.text
+    preview.assert_same_as_clean_build()

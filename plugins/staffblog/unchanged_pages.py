@@ -444,7 +444,14 @@ def build_finished(pelican):
     build = _builds.pop(os.path.abspath(pelican.output_path), None)
     if build is None:
         return
-    save_record(pelican.settings, build.pages)
+    try:
+        save_record(pelican.settings, build.pages)
+    except OSError as exc:
+        logger.warning(
+            "%s: cannot record the pages written (%s); the next build renders every page",
+            record_path(pelican.settings),
+            exc,
+        )
     logger.info(
         "%d of %d pages rendered; the others were unchanged",
         build.rendered,
