@@ -290,7 +290,7 @@ def start_loading(pelican):
 def stored_comments(settings):
     db_path = plugin_settings.get(settings, "ISSO_DB_PATH")
     config_path = plugin_settings.get(settings, "ISSO_CONFIG")
-    stored = markdown_reader.result_after_reading(__name__)
+    stored = markdown_reader.result_after_reading(__name__, load_comments, db_path, config_path)
     remember(stored.config_version, stored.rendered)
     if stored.database_problem:
         logger.warning(

@@ -145,17 +145,17 @@ def after_reading(key, function, *args):
     """Have ``function(*args)`` run in the reading worker once its files are done.
 
     Call it before the articles are read (at ``initialized``); fetch the result with
-    ``result_after_reading(key)``. The function must not log: the worker's records
-    would not reach the build's handlers (nor count for ``--fatal``).
+    ``result_after_reading(key, function, *args)``. The function must not log: the
+    worker's records would not reach the build's handlers (nor count for ``--fatal``).
     """
     _after_reading[key] = (function, args)
     _after_reading_futures.pop(key, None)  # a failed build's
 
 
-def result_after_reading(key):
-    """What ``after_reading(key, ...)`` asked for, computed in the worker or, when
-    there was none or it has not started it yet, here."""
-    function, args = _after_reading.pop(key)
+def result_after_reading(key, function, *args):
+    """``function(*args)``: what the reading worker made of it when ``after_reading(key,
+    ...)`` had it run there, else (no worker, or it had not started it) computed here."""
+    _after_reading.pop(key, None)
     future = _after_reading_futures.pop(key, None)
     if future is not None and not future.cancel():
         try:
