@@ -189,27 +189,32 @@ class StoredComments:
 
 
 def load_comments(db_path, config_path):
-    """Read and render every stored comment; logs nothing (it may run in a worker)."""
+    """Read and render every stored comment; logs nothing (it may run in a worker).
+
+    Isso's renderer is loaded only for texts not rendered before with this
+    configuration: a development-server rebuild usually has them all.
+    """
     try:
         rows = read_rows(db_path)
     except CommentSourceError as exc:
         return StoredComments(database_problem=str(exc))
     if not rows:
         return StoredComments()
-    try:
-        markup, warnings = load_markup(config_path)
-    except CommentSourceError as exc:
-        return StoredComments(config_problem=str(exc))
-    render = remembered(markup, config_path)
-    rendered = {
-        row[5]: render(row[5])
-        for thread in rows.values()
-        for row in thread
-        if row[4] != MODE_DELETED
-    }
-    return StoredComments(
-        rows, rendered, config_version=config_version(config_path), config_warnings=warnings
-    )
+    if not os.path.isfile(config_path):
+        return StoredComments(config_problem="Isso configuration file not found")
+    version = config_version(config_path)
+    texts = {row[5] for thread in rows.values() for row in thread if row[4] != MODE_DELETED}
+    warnings = []
+    if all((version, text) in _rendered for text in texts):
+        rendered = {text: _rendered[version, text] for text in texts}
+    else:
+        try:
+            markup, warnings = load_markup(config_path)
+        except CommentSourceError as exc:
+            return StoredComments(config_problem=str(exc))
+        render = remembered(markup, config_path)
+        rendered = {text: render(text) for text in texts}
+    return StoredComments(rows, rendered, config_version=version, config_warnings=warnings)
 
 
 def safe_website(value):
