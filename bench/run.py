@@ -88,8 +88,20 @@ log = logging.getLogger("staffblog.checklist")
 log.setLevel(logging.DEBUG)
 log.addHandler(Collect())
 log.propagate = False
+# What the devserver prints after each build: "N of M pages rendered; ...".
+pages = []
+class Pages(logging.Handler):
+    def emit(self, record):
+        found = re.match(r"(\\d+) of (\\d+) pages rendered", record.getMessage())
+        if found:
+            pages.append([int(found.group(1)), int(found.group(2))])
+pages_log = logging.getLogger("staffblog.unchanged_pages")
+pages_log.setLevel(logging.INFO)
+pages_log.addHandler(Pages())
+pages_log.propagate = False
 {build}
 print("CHECKLIST-TIMES", json.dumps(times))
+print("PAGES-RENDERED", json.dumps(pages))
 """
 PELICAN_MAIN = "from pelican import main; main(sys.argv[1:])"
 # The development server is one long-running process: it builds, the author saves
@@ -107,7 +119,8 @@ def settle():
 overrides, edited = json.loads(sys.argv[1]), pathlib.Path(sys.argv[2])
 cached_build("pelicanconf.py", overrides)
 settle()
-times.clear()  # count only the rebuild's checklist writes
+times.clear()  # count only the rebuild's checklist writes and pages
+pages.clear()
 edited.write_text(edited.read_text() + "\\nOne more sentence, added while previewing.\\n")
 started, cpu = time.perf_counter(), time.process_time()
 cached_build("pelicanconf.py", overrides)
@@ -119,6 +132,11 @@ settle()
 
 def checklist_times(output):
     return json.loads(output.rsplit("CHECKLIST-TIMES ", 1)[1].splitlines()[0])
+
+
+def pages_rendered(output):
+    """[(pages rendered, pages in all)] for each devserver build the output reports."""
+    return json.loads(output.rsplit("PAGES-RENDERED ", 1)[1].splitlines()[0])
 
 
 def full_build(content, output, extra_settings):
@@ -283,6 +301,8 @@ def run(articles, repeat=5, keep_site=True):
             "ms_per_article": round(1000 * wall / articles, 2),
             "all_seconds": [round(run[0], 3) for run in runs[name]],
         }
+    # The devserver's rebuild after the edit: pages it rendered, of all it wrote or kept.
+    results["rebuild"]["pages_rendered"] = pages_rendered(median(runs["rebuild"])[2])[-1]
     times = checklist_times(median(runs["full"])[2])
     checklist_articles = len(description["checklists"])
     added = results["full"]["seconds"] - results["no_checklists"]["seconds"]
@@ -407,6 +427,12 @@ def markdown_report(results):
             f" median). PDFs rendered again by the rebuild: "
             f"{checklist['pdfs_rendered_on_rebuild']}.",
         ]
+    rendered, in_all = results["rebuild"]["pages_rendered"]
+    lines += [
+        "",
+        f"Pages the rebuild rendered after the edit: {rendered} of {in_all} (the others were "
+        "unchanged and kept; unchanged_pages.py).",
+    ]
     lines += ["", "## Page weight (bytes, before the comment server's script)", ""]
     lines += [
         "| page | HTML | CSS | JS | total | total gzip |",

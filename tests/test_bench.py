@@ -18,6 +18,10 @@ def test_benchmark_runs_every_build_and_reports_them(tmp_path, monkeypatch):
     assert results["checklist_articles"] == 4  # every third article
     assert results["checklist"]["written"] == 4
     assert results["checklist"]["pdfs_rendered_on_rebuild"] == 0
+    # What the devserver said of its rebuild. The edit is inside one article's text, but
+    # here it also changes the article's reading time, which listings show: every page.
+    rendered, in_all = results["rebuild"]["pages_rendered"]
+    assert 0 < rendered <= in_all and in_all > 3 * 12, (rendered, in_all)
     assert results["comments"] > 0
     full, plain = results["full"]["seconds"], results["plain"]["seconds"]
     assert results["ratios"]["full_vs_plain"] == round(full / plain, 3)
@@ -35,6 +39,7 @@ def test_benchmark_runs_every_build_and_reports_them(tmp_path, monkeypatch):
     report = run.markdown_report(results)
     assert "| (a) this site, every feature |" in report
     assert "| full_vs_plain |" in report and "Checklists: 4 written" in report
+    assert f"Pages the rebuild rendered after the edit: {rendered} of {in_all}" in report
     assert not list(tmp_path.iterdir())  # the scratch folder is removed
 
 
