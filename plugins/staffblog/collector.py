@@ -32,14 +32,15 @@ def build_started(pelican):
     if plugin_settings.get(pelican.settings, "STAFFBLOG_GC_FREEZE"):
         gc.freeze()
         _frozen = True
-    # Connected now, when every plugin has connected its own: this one runs last.
-    signals.finalized.disconnect(build_finished)
-    signals.finalized.connect(build_finished)
 
 
 def content_read(generators):
     if _frozen:
         gc.freeze()
+    # Connected now, after every plugin connected its own (some at `initialized`, like
+    # the search index's wait): this one runs last.
+    signals.finalized.disconnect(build_finished)
+    signals.finalized.connect(build_finished)
 
 
 def build_finished(pelican):

@@ -242,7 +242,14 @@ def get_generators(pelican):
     return SearchIndexGenerator
 
 
+def wait_for_index_late(pelican):
+    # Connected when every plugin has connected its own `finalized` receivers, so they
+    # (the sitemap's, say) run while Pagefind finishes instead of after it.
+    signals.finalized.disconnect(index_site)
+    signals.finalized.connect(index_site)
+
+
 def register():
+    signals.initialized.connect(wait_for_index_late)
     signals.all_generators_finalized.connect(articles_first)
     signals.get_generators.connect(get_generators)
-    signals.finalized.connect(index_site)
