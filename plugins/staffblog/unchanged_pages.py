@@ -20,11 +20,13 @@ summary, never its body. tests/test_unchanged_pages.py holds the builds to it: a
 each kind of edit, the rebuilt site equals a clean build, byte for byte.
 
 A page is reused only if its file is still there with the size and modification time
-recorded when it was written. The record (``PAGES_RECORD`` in CACHE_PATH) is removed
-when a build starts and written when it ends, so a build that fails leaves none and
-the next one renders everything. Only the development server turns this on
-(``STAFFBLOG_REUSE_UNCHANGED_PAGES``); ``make html`` and ``make publish`` render
-every page.
+recorded when it was written. Writes that may replace another file (``override_output``:
+TEMPLATE_PAGES, a post's ``Save_as``) are always rendered; so are feeds.
+
+The record (``PAGES_RECORD`` in CACHE_PATH) is removed when a build starts and written
+when it ends, so a build that fails leaves none and the next one renders everything.
+Only the development server turns this on (``STAFFBLOG_REUSE_UNCHANGED_PAGES``);
+``make html`` and ``make publish`` render every page.
 """
 
 import dataclasses
