@@ -77,28 +77,26 @@ def measured(command, env=None):
 # checklist module logs at debug level ("... written in N ms") without debug output.
 WITH_CHECKLIST_TIMES = """
 import json, logging, re, sys
-times = []
-class Collect(logging.Handler):
-    def emit(self, record):
-        pattern = r"written in ([\\d.]+) ms \\(its PDF took ([\\d.]+) ms"
-        found = re.search(pattern, record.getMessage())
-        if found:
-            times.append([float(found.group(1)), float(found.group(2))])
-log = logging.getLogger("staffblog.checklist")
-log.setLevel(logging.DEBUG)
-log.addHandler(Collect())
-log.propagate = False
+def collected(logger_name, level, pattern, convert):
+    values = []
+    class Collect(logging.Handler):
+        def emit(self, record):
+            found = re.search(pattern, record.getMessage())
+            if found:
+                values.append([convert(group) for group in found.groups()])
+    log = logging.getLogger(logger_name)
+    log.setLevel(level)
+    log.addHandler(Collect())
+    log.propagate = False
+    return values
+times = collected(
+    "staffblog.checklist", logging.DEBUG,
+    r"written in ([\\d.]+) ms \\(its PDF took ([\\d.]+) ms", float,
+)
 # What the devserver prints after each build: "N of M pages rendered; ...".
-pages = []
-class Pages(logging.Handler):
-    def emit(self, record):
-        found = re.match(r"(\\d+) of (\\d+) pages rendered", record.getMessage())
-        if found:
-            pages.append([int(found.group(1)), int(found.group(2))])
-pages_log = logging.getLogger("staffblog.unchanged_pages")
-pages_log.setLevel(logging.INFO)
-pages_log.addHandler(Pages())
-pages_log.propagate = False
+pages = collected(
+    "staffblog.unchanged_pages", logging.INFO, r"^(\\d+) of (\\d+) pages rendered", int
+)
 {build}
 print("CHECKLIST-TIMES", json.dumps(times))
 print("PAGES-RENDERED", json.dumps(pages))

@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 MODE_APPROVED = 1
 MODE_DELETED = 4
 OPEN, CLOSED = "open", "closed"
+CONFIG_NOT_FOUND = "Isso configuration file not found"
 
 # Only what a reader may see. Never add `email` or `remote_addr` here.
 QUERY = """
@@ -154,7 +155,7 @@ def load_markup(config_path):
     """Isso's own Markdown renderer and sanitizer, configured like the live server,
     and the configuration problems Isso reported (to be logged with the file name)."""
     if not os.path.isfile(config_path):
-        raise CommentSourceError("Isso configuration file not found")
+        raise CommentSourceError(CONFIG_NOT_FOUND)
     # Imported here: Isso pulls in its web stack, needed only when there are comments.
     from isso import config as isso_config
     from isso.html import Markup as IssoMarkup
@@ -201,7 +202,7 @@ def load_comments(db_path, config_path):
     if not rows:
         return StoredComments()
     if not os.path.isfile(config_path):
-        return StoredComments(config_problem="Isso configuration file not found")
+        return StoredComments(config_problem=CONFIG_NOT_FOUND)
     version = config_version(config_path)
     texts = {row[5] for thread in rows.values() for row in thread if row[4] != MODE_DELETED}
     warnings = []
