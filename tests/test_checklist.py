@@ -4,6 +4,7 @@ Everything is read back from the built site the way a reader's tools would:
 BeautifulSoup for HTML, pypdf for the PDF, Python-Markdown for the download.
 """
 
+import multiprocessing
 import os
 import shutil
 import time
@@ -450,6 +451,7 @@ def test_build_renders_the_pdfs_its_worker_has_not_started(staffblog, tmp_path):
     fonts = checklist.plugin_settings.get(settings, "CHECKLIST_PDF_FONTS")
     page_size = checklist.plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE")
     renderer = checklist.PdfRenderer(settings)
+    children_before = set(multiprocessing.active_children())
     batches = 5
     for number in range(batches * renderer.BATCH):
         fields = {
@@ -469,6 +471,12 @@ def test_build_renders_the_pdfs_its_worker_has_not_started(staffblog, tmp_path):
     deadline = time.monotonic() + 30
     while not (first.running() or first.done()) and time.monotonic() < deadline:
         time.sleep(0.01)
+
+    # It yields the cores to the pages and Pagefind, whose work cannot be taken back.
+    workers = set(multiprocessing.active_children()) - children_before
+    assert workers
+    for worker in workers:
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) > os.getpriority(os.PRIO_PROCESS, 0)
 
     renderer.take_back_unstarted()
 
