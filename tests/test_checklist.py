@@ -397,6 +397,80 @@ def test_list_is_read_while_its_markdown_is_converted(staffblog, site):
     assert isinstance(marker, Comment) and marker == checklist_source.BOX_MARKER
 
 
+# A plugin for the next test: it holds the build, once the articles are read, until the
+# reading worker has rendered the PDFs queued ahead; with RETITLE set, it then changes
+# the checklist articles' titles, as a plugin may, so those PDFs no longer match.
+AHEAD_PROBE = """
+import os
+from pelican import signals
+
+
+def hold(generator):
+    from staffblog import checklist
+
+    for _marker, future, _index in list(checklist._ahead.entries.values()):
+        future.result(timeout=60)
+    if os.environ.get("RETITLE"):
+        for article in generator.articles:
+            if "checklist" in article.metadata:
+                article.title = "Retitled " + article.title
+
+
+def register():
+    signals.article_generator_pretaxonomy.connect(hold)
+"""
+
+
+def test_pdfs_rendered_ahead_by_the_reading_worker_are_the_pdfs_of_the_build(tmp_path):
+    """The reading worker renders checklist PDFs while the articles are still read; the
+    build keeps one only when it is the PDF of the same job: byte for byte the PDF it
+    would have rendered, and a title changed afterwards gets a new PDF."""
+    import json
+
+    from bench import corpus
+
+    description = corpus.generate(tmp_path / "content", 21)
+    (tmp_path / "ahead_probe.py").write_text(AHEAD_PROBE, encoding="utf-8")
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    probe = [
+        f"PLUGIN_PATHS={json.dumps([*settings['PLUGIN_PATHS'], str(tmp_path)])}",
+        f"PLUGINS={json.dumps([*settings['PLUGINS'], 'ahead_probe'])}",
+    ]
+    builds = {}
+    for name, minimum, env in (
+        ("ahead", 2, None),
+        ("here", 100_000, None),
+        ("retitled", 2, {"RETITLE": "1"}),
+    ):
+        builds[name] = run_pelican(
+            tmp_path / "content",
+            tmp_path / name,
+            "pelicanconf.py",
+            "-D",
+            "-e",
+            f"ISSO_DB_PATH={json.dumps(str(description['comments_db']))}",
+            f"STAFFBLOG_PARALLEL_READ_MIN_FILES={minimum}",
+            *probe,
+            env=env,
+        )
+        assert builds[name].returncode == 0, builds[name].log[-3000:]
+    pdfs = sorted(
+        p.relative_to(builds["here"].output) for p in builds["here"].output.rglob("*.pdf")
+    )
+    assert len(pdfs) == 7
+    assert "7 of 7 checklist PDFs rendered ahead by the reading worker" in builds["ahead"].log
+    assert "rendered ahead" not in builds["here"].log
+    for pdf in pdfs:
+        assert (builds["ahead"].output / pdf).read_bytes() == (
+            builds["here"].output / pdf
+        ).read_bytes()
+
+    assert "rendered ahead" not in builds["retitled"].log
+    for pdf in pdfs:
+        text = squeeze(PdfReader(builds["retitled"].output / pdf).pages[0].extract_text())
+        assert "Fromthearticle“Retitled" in text, text
+
+
 HTML_CHECKLIST_ARTICLE = """\
 <html>
 <head>

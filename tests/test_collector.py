@@ -66,3 +66,37 @@ def test_objects_are_frozen_during_each_build_and_released_after(content_copy, t
     assert all(count > 10_000 for count in during), seen  # modules, settings, the content
     after = [value for kind, value in seen if kind == "after"]
     assert after == [0, 0], seen  # handed back, even after the failed build
+
+
+# Builds once and prints the `finalized` receivers in the order they run.
+ORDER_SCRIPT = """
+import json, pathlib, sys
+from blinker import ANY
+from pelican import main, signals
+
+content, output = sys.argv[1:3]
+main([content, "-o", output, "-s", "pelicanconf.py", "-q"])
+receivers = signals.finalized.receivers_for(ANY)
+print(json.dumps([f"{r.__module__}.{r.__qualname__}" for r in receivers]))
+"""
+
+
+def test_the_build_waits_for_the_search_index_then_the_pdfs_then_hands_objects_back(tmp_path):
+    """Pagefind's last stretch runs on one core: the PDF worker has the other meanwhile,
+    and the PDFs still queued are taken back only then, so both cores end the build."""
+    result = subprocess.run(
+        [sys.executable, "-c", ORDER_SCRIPT, str(ROOT / "content"), str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=child_env({"PYTHONPATH": str(ROOT)}),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    order = json.loads(result.stdout.strip().splitlines()[-1])
+    assert order[-3:] == [
+        "staffblog.search.index_site",
+        "staffblog.checklist.finish_pdfs",
+        "staffblog.collector.build_finished",
+    ], order
+    assert any("sitemap" in name for name in order[:-3]), order

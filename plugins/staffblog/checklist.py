@@ -9,8 +9,11 @@ The list is read while the article's Markdown is converted (checklist_source.py:
 it loses its disabled boxes and becomes a ``checklist-source``). Checklists are
 collected at ``article_generator_finalized``; ``ChecklistGenerator`` then
 writes, per checklist, a printable page, a PDF and a Markdown file, plus an
-index of every checklist. A bad checklist is logged as an error naming the file
-and the item, and nothing is written for it.
+index of every checklist. PDFs render in worker processes: ahead, in the reading
+worker, while the articles are read (``PdfsAhead``), and from ``collect`` on in a
+PDF worker (``PdfRenderer``); the build waits for them at ``finalized``. A bad
+checklist is logged as an error naming the file and the item, and nothing is
+written for it.
 
 Templates read ``article.downloadable_checklist`` (a ``Checklist`` or absent) and,
 on the pages written here, ``checklist`` / ``checklists``.
@@ -30,9 +33,11 @@ import reportlab
 from bs4 import BeautifulSoup
 from markupsafe import escape
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 from pelican.utils import sanitised_join, slugify
 
+from . import markdown_reader
 from . import settings as plugin_settings
 from .checklist_source import (
     BOX_MARKER,
@@ -175,6 +180,7 @@ def collect(generator):
     checklists = []
     by_save_as = {}
     pdfs = PdfRenderer(generator.settings)
+    ahead = 0
     for article in sorted(generator.articles, key=lambda a: (a.date, a.source_path)):
         if "checklist" not in article.metadata:
             if f" {REMIND_ATTRIBUTE}=" in article._content:
@@ -203,11 +209,21 @@ def collect(generator):
         job = plan_pdf(checklist, generator.settings, generator.output_path)
         if pdf_problems(checklist, job, generator.settings):
             continue
-        pdfs.add(checklist.save_as, job)
+        rendered_ahead = _ahead.claim(checklist.save_as, job)
+        if rendered_ahead is None:
+            pdfs.add(checklist.save_as, job)
+        else:
+            pdfs.add_rendered_ahead(checklist.save_as, rendered_ahead)
+            ahead += 1
         by_save_as[checklist.save_as] = checklist
         article._content = task_list.applied_to(article._content)
         article.downloadable_checklist = checklist
         checklists.append(checklist)
+    _ahead.discard()
+    if ahead:
+        logger.debug(
+            "%d of %d checklist PDFs rendered ahead by the reading worker", ahead, len(checklists)
+        )
     forget_rendered_content([checklist.article for checklist in checklists])
     generator.context["CHECKLISTS"] = sorted(checklists, key=lambda c: c.title.lower())
     # Not in the context: templates have no use for the worker, and the context is
@@ -363,17 +379,21 @@ def pdf_problems(checklist, job, settings):
     return problems
 
 
-def render_pdf(job):
-    """Render and write one PDF (in a worker process); return the milliseconds it took."""
+def pdf_bytes(job):
     from . import checklist_pdf
 
-    started = time.perf_counter()
     fields = job.fields
     document = checklist_pdf.PdfChecklist(
         **{**fields, "items": tuple(checklist_pdf.PdfItem(*item) for item in fields["items"])},
         keywords=f"checklist, {job.marker}",
     )
-    write_atomically(job.path, checklist_pdf.render(document, job.fonts, job.page_size))
+    return checklist_pdf.render(document, job.fonts, job.page_size)
+
+
+def render_pdf(job):
+    """Render and write one PDF (in a worker process); return the milliseconds it took."""
+    started = time.perf_counter()
+    write_atomically(job.path, pdf_bytes(job))
     return (time.perf_counter() - started) * 1000
 
 
@@ -422,6 +442,133 @@ class PdfResult:
             return self.batch.results()[self.index]
         except Exception as exc:  # the worker itself died
             return 0.0, f"{type(exc).__name__}: {exc}"
+
+
+def render_pdfs_ahead(jobs):
+    """[(PDF bytes, ms, None) or (None, 0.0, why it failed)] for each job (in the
+    reading worker; the build writes the ones it uses)."""
+    results = []
+    for job in jobs:
+        started = time.perf_counter()
+        try:
+            data = pdf_bytes(job)
+        except Exception as exc:
+            results.append((None, 0.0, f"{type(exc).__name__}: {exc}"))
+        else:
+            results.append((data, (time.perf_counter() - started) * 1000, None))
+    return results
+
+
+@dataclasses.dataclass(frozen=True)
+class PdfRenderedAhead:
+    """A PDF the reading worker rendered (or is rendering) for this very job."""
+
+    future: object  # of render_pdfs_ahead([..., job, ...])
+    index: int
+    job: PdfJob
+
+    def wait(self):
+        """Write the PDF; (milliseconds it took, None) or (0.0, why it failed)."""
+        try:
+            data, render_ms, failure = self.future.result()[self.index]
+        except Exception:  # the worker itself died: render it here
+            return render_pdfs([self.job])[0]
+        if failure:
+            return 0.0, failure
+        write_atomically(self.job.path, data)
+        return render_ms, None
+
+
+class PdfsAhead:
+    """Checklist PDFs the reading worker renders while the build still reads articles.
+
+    Once the reading worker (markdown_reader.py) has converted its files, the build
+    is still finishing the articles it converted, then runs the receivers of
+    ``article_generator_finalized``; a core would wait. So as each article is read,
+    its checklist's PDF job is worked out as ``collect`` will work it out, and queued
+    in the reading worker, after its files. ``collect`` takes a PDF rendered ahead
+    only for the same job, marker included (the hash of everything the PDF shows);
+    anything that differs by then (a plugin changed the title, the article is left
+    out) gets its PDF rendered as usual. Items with links are not rendered ahead:
+    their links are resolved once every article is read.
+    """
+
+    BATCH = 4
+
+    def __init__(self):
+        self.unsent = []  # [(save_as, job)]
+        self.entries = {}  # save_as -> (marker, future of its batch, index in it)
+
+    def add(self, article):
+        if not markdown_reader.reading_worker_open():
+            return
+        settings = article.settings
+        task_list = article.metadata.get(TASK_LIST_METADATA)
+        if (
+            "checklist" not in article.metadata
+            or not isinstance(task_list, TaskList)
+            or not task_list.current
+            or task_list.problem
+            or any("<a " in item.html for item in task_list.items)
+            or not task_list.read_from(article._content)
+        ):
+            return
+        try:
+            checklist = build_checklist(article, task_list, settings)
+        except ChecklistError:
+            return  # reported by collect
+        job = plan_pdf(checklist, settings, settings["OUTPUT_PATH"])
+        if job.up_to_date:
+            return
+        self.unsent.append((checklist.save_as, job))
+        if len(self.unsent) >= self.BATCH:
+            self.send()
+
+    def send(self):
+        if not self.unsent:
+            return
+        future = markdown_reader.submit_to_reading_worker(
+            render_pdfs_ahead, [job for _save_as, job in self.unsent]
+        )
+        if future is not None:
+            for index, (save_as, job) in enumerate(self.unsent):
+                self.entries[save_as] = (job.marker, future, index)
+        self.unsent = []
+
+    def claim(self, save_as, job):
+        """A PdfRenderedAhead for ``job``, or None: render it as usual.
+
+        A batch the worker has not started is cancelled (its PDFs go the usual way).
+        """
+        marker, future, index = self.entries.pop(save_as, (None, None, 0))
+        if marker != job.marker or future.cancel():
+            return None
+        return PdfRenderedAhead(future, index, job)
+
+    def discard(self):
+        for _marker, future, _index in self.entries.values():
+            future.cancel()
+        self.entries.clear()
+        self.unsent = []
+
+
+# The build's PdfsAhead, from the start of reading to `collect`.
+_ahead = PdfsAhead()
+
+
+def plan_pdfs_ahead(generator):
+    global _ahead
+    _ahead.discard()  # a failed build's
+    _ahead = PdfsAhead()
+
+
+def plan_pdf_ahead(content):
+    if isinstance(content, Article) and content.status == "published":
+        _ahead.add(content)
+
+
+def send_pdfs_ahead(generator):
+    _ahead.send()
 
 
 class PdfRenderer:
@@ -491,6 +638,9 @@ class PdfRenderer:
         if self.pool is not None:
             self.pool.shutdown(wait=False)
         return self
+
+    def add_rendered_ahead(self, save_as, result):
+        self.jobs[save_as] = (result.job, result)
 
     def job_of(self, save_as):
         """(PdfJob, PdfResult or None), or (None, None) when the PDF on disk is kept."""
@@ -562,6 +712,15 @@ _started_pdfs = {}
 _unfinished_pdfs = {}
 
 
+def finish_pdfs_last(generator):
+    # After the search index's wait (which search.py moves last at `initialized`):
+    # while Pagefind finishes, the PDF worker has the core Pagefind leaves; then the
+    # build takes back the PDFs still queued, and both cores end the build on them.
+    # Taken back first, they left Pagefind to finish last, alone on one core.
+    signals.finalized.disconnect(finish_pdfs)
+    signals.finalized.connect(finish_pdfs)
+
+
 def finish_pdfs(pelican):
     """Render the PDFs the worker has not started, wait for the rest; remove failed ones."""
     checklists, pdfs, page_ms = _unfinished_pdfs.pop(
@@ -608,6 +767,9 @@ def read_checklists_in_markdown(pelican):
 
 def register():
     signals.initialized.connect(read_checklists_in_markdown)
+    signals.article_generator_init.connect(plan_pdfs_ahead)
+    signals.content_object_init.connect(plan_pdf_ahead)
+    signals.article_generator_pretaxonomy.connect(send_pdfs_ahead)
     signals.article_generator_finalized.connect(collect)
     signals.get_generators.connect(get_generators)
-    signals.finalized.connect(finish_pdfs)
+    signals.article_generator_init.connect(finish_pdfs_last)

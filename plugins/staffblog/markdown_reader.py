@@ -11,7 +11,8 @@
   in file order, so errors and warnings are the same as without the worker.
 * Once the worker has no file left, the build is still finishing the files the
   worker converted, and a core would idle: other modules can have work done there
-  meanwhile (``after_reading``), such as rendering the stored comments.
+  meanwhile, such as rendering the stored comments (``after_reading``) or, as the
+  articles are read, their checklists' PDFs (``submit_to_reading_worker``).
 """
 
 import logging
@@ -37,6 +38,8 @@ _converted_elsewhere = {}
 # key -> the future of its result, for the build going on.
 _after_reading = {}
 _after_reading_futures = {}
+# The reading worker's pool, open to more work until the articles are read.
+_reading_pool = None
 
 
 class MetadataError(ValueError):
@@ -168,8 +171,34 @@ def result_after_reading(key, function, *args):
     return function(*args)
 
 
+def submit_to_reading_worker(function, *args):
+    """A future of ``function(*args)`` run by the reading worker after the work queued
+    before it, or None when this build has no reading worker (any more).
+
+    For work found while the articles are read; the worker takes it once its files
+    are converted. As with ``after_reading``, the function must not log.
+    """
+    if _reading_pool is None:
+        return None
+    return _reading_pool.submit(function, *args)
+
+
+def reading_worker_open():
+    """Whether this build's reading worker takes more work (submit_to_reading_worker)."""
+    return _reading_pool is not None
+
+
+def close_reading_worker(*_args):
+    """No more work for the reading worker: it exits once its queue is done."""
+    global _reading_pool
+    if _reading_pool is not None:
+        _reading_pool.shutdown(wait=False)
+        _reading_pool = None
+
+
 def convert_in_parallel(generator):
     """Start a worker converting the articles not in the content cache, last first."""
+    close_reading_worker()  # a failed build's
     _converted_elsewhere.clear()
     _after_reading_futures.clear()
     settings = generator.settings
@@ -182,7 +211,8 @@ def convert_in_parallel(generator):
     minimum = plugin_settings.get(settings, "STAFFBLOG_PARALLEL_READ_MIN_FILES")
     if len(paths) < minimum or (os.cpu_count() or 1) < 2:
         return
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    global _reading_pool
+    pool = _reading_pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
     for start in reversed(range(0, len(paths), CHUNK)):
         chunk = tuple(paths[start : start + CHUNK])
         future = pool.submit(convert_files, chunk, settings["MARKDOWN"])
@@ -190,10 +220,10 @@ def convert_in_parallel(generator):
             _converted_elsewhere[path] = (future, chunk)
     for key, (function, args) in _after_reading.items():
         _after_reading_futures[key] = pool.submit(function, *args)
-    # The worker exits when its queue is done; chunks taken back are skipped.
-    pool.shutdown(wait=False)
+    # Chunks taken back are skipped; the pool is closed once the articles are read.
 
 
 def register():
     signals.readers_init.connect(use_strict_markdown_reader)
     signals.article_generator_init.connect(convert_in_parallel)
+    signals.article_generator_finalized.connect(close_reading_worker)
