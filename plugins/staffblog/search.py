@@ -34,7 +34,6 @@ import time
 from functools import partial
 from types import MethodType
 
-from pagefind.service import get_executable
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
@@ -56,6 +55,10 @@ class SearchIndexError(Exception):
 
 
 def pagefind_executable():
+    # Imported here: it brings asyncio, which a build would load before its reading
+    # worker starts, while the other cores wait.
+    from pagefind.service import get_executable
+
     path = get_executable()  # the pagefind_bin wheel's binary, or $PAGEFIND_BINARY_PATH
     if path is None or not os.access(path, os.X_OK):
         raise SearchIndexError(

@@ -33,7 +33,6 @@ import dataclasses
 import datetime
 import enum
 import hashlib
-import importlib.metadata
 import json
 import logging
 import os
@@ -224,6 +223,8 @@ def all_contents(context):
 
 @cache
 def libraries():
+    import importlib.metadata  # only the development server needs it
+
     versions = []
     for name in LIBRARIES:
         try:
