@@ -239,11 +239,13 @@ def convert_in_parallel(generator):
     _converted_elsewhere.clear()
     _after_reading_futures.clear()
     settings = generator.settings
+    # Without a content cache to load, no file is in it: spare a stat per file.
+    cached = settings.get("LOAD_CONTENT_CACHE")
     paths = [
         os.path.join(generator.path, name)
         for name in generator.get_files(settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"])
         if name.rsplit(".", 1)[-1] in MARKDOWN_EXTENSIONS
-        and generator.get_cached_data(name, None) is None
+        and not (cached and generator.get_cached_data(name, None) is not None)
     ]
     minimum = plugin_settings.get(settings, "STAFFBLOG_PARALLEL_READ_MIN_FILES")
     if len(paths) < minimum or (os.cpu_count() or 1) < 2:
