@@ -579,9 +579,10 @@ class PdfRenderer:
     to render, after the fonts were registered (by pdf_problems), so its worker
     starts ready. PDFs go to it in batches: the pool's feeder thread needs the
     interpreter lock for every task, which the busy build holds most of the time,
-    so one task per PDF left the worker waiting for work. At ``finalized`` the
-    build, done with its pages, takes back the batches the worker has not started
-    (last first) and renders them itself, so the last PDFs use both cores.
+    so one task per PDF left the worker waiting for work. At ``finalized``, once
+    its pages are written and Pagefind is done, the build takes back the batches
+    the worker has not started (last first) and renders them itself, so the last
+    PDFs use both cores.
 
     The worker runs at a lower priority (``WORKER_NICENESS``). While pages are
     written, three programs share the cores: the build, Pagefind and this worker.
