@@ -41,12 +41,10 @@ print(json.dumps(seen))
 """
 
 
-def test_objects_are_frozen_during_each_build_and_released_after(content_copy, tmp_path):
-    broken_theme = tmp_path / "broken-theme"
-    broken_theme.mkdir()
-    (broken_theme / "article.html").write_text("{% extends 'base.html' %}{% block content %}")
+def run_script(script, *arguments):
+    """Run ``script`` in a fresh Python from the project's root; the JSON it printed last."""
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(content_copy), str(tmp_path / "out"), str(broken_theme)],
+        [sys.executable, "-c", script, *map(str, arguments)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -54,7 +52,14 @@ def test_objects_are_frozen_during_each_build_and_released_after(content_copy, t
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_objects_are_frozen_during_each_build_and_released_after(content_copy, tmp_path):
+    broken_theme = tmp_path / "broken-theme"
+    broken_theme.mkdir()
+    (broken_theme / "article.html").write_text("{% extends 'base.html' %}{% block content %}")
+    seen = run_script(SCRIPT, content_copy, tmp_path / "out", broken_theme)
     kinds = [kind for kind, _value in seen]
     assert kinds == [
         *("during", "finalized", "after"),
@@ -84,16 +89,7 @@ print(json.dumps([f"{r.__module__}.{r.__qualname__}" for r in receivers]))
 def test_the_build_waits_for_the_search_index_then_the_pdfs_then_hands_objects_back(tmp_path):
     """Pagefind's last stretch runs on one core: the PDF worker has the other meanwhile,
     and the PDFs still queued are taken back only then, so both cores end the build."""
-    result = subprocess.run(
-        [sys.executable, "-c", ORDER_SCRIPT, str(ROOT / "content"), str(tmp_path / "out")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=child_env({"PYTHONPATH": str(ROOT)}),
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    order = json.loads(result.stdout.strip().splitlines()[-1])
+    order = run_script(ORDER_SCRIPT, ROOT / "content", tmp_path / "out")
     assert order[-3:] == [
         "staffblog.search.index_site",
         "staffblog.checklist.finish_pdfs",
