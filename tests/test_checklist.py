@@ -471,6 +471,62 @@ def test_pdfs_rendered_ahead_by_the_reading_worker_are_the_pdfs_of_the_build(tmp
         assert "Fromthearticle“Retitled" in text, text
 
 
+# A plugin for the next test: it kills the reading worker as the third article is read.
+WORKER_KILLER = """
+import multiprocessing, os, signal
+from pelican import signals
+
+read = []
+
+
+def kill_the_reading_worker(content):
+    read.append(content)
+    if len(read) == 3:
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+            child.join()
+
+
+def register():
+    signals.content_object_init.connect(kill_the_reading_worker)
+"""
+
+
+def test_a_reading_worker_that_dies_leaves_the_build_whole(tmp_path):
+    """Files it was converting, comments it was reading, PDFs queued ahead: the build does
+    them itself, and makes the same site as without a worker."""
+    import json
+
+    from bench import corpus
+
+    description = corpus.generate(tmp_path / "content", 21)
+    (tmp_path / "worker_killer.py").write_text(WORKER_KILLER, encoding="utf-8")
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    builds = {}
+    for name, minimum in (("killed", 2), ("here", 100_000)):
+        builds[name] = run_pelican(
+            tmp_path / "content",
+            tmp_path / name,
+            "pelicanconf.py",
+            "-e",
+            f"ISSO_DB_PATH={json.dumps(str(description['comments_db']))}",
+            f"STAFFBLOG_PARALLEL_READ_MIN_FILES={minimum}",
+            f"PLUGIN_PATHS={json.dumps([*settings['PLUGIN_PATHS'], str(tmp_path)])}",
+            f"PLUGINS={json.dumps([*settings['PLUGINS'], 'worker_killer'])}",
+        )
+        assert builds[name].returncode == 0, builds[name].log[-3000:]
+        assert "ERROR" not in builds[name].log, builds[name].log[-3000:]
+    killed, here = builds["killed"].output, builds["here"].output
+    files = sorted(
+        p.relative_to(here)
+        for p in here.rglob("*")
+        if p.suffix in (".html", ".pdf", ".md") and "pagefind" not in p.parts
+    )
+    assert len([f for f in files if f.suffix == ".pdf"]) == 7
+    for name in files:
+        assert (killed / name).read_bytes() == (here / name).read_bytes(), name
+
+
 HTML_CHECKLIST_ARTICLE = """\
 <html>
 <head>

@@ -20,6 +20,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from markdown import Markdown
 from pelican import signals
@@ -217,7 +218,10 @@ def submit_to_reading_worker(function, *args):
     """
     if _reading_pool is None:
         return None
-    return _reading_pool.submit(function, *args)
+    try:
+        return _reading_pool.submit(function, *args)
+    except BrokenProcessPool:  # the worker died: the build does the work itself
+        return None
 
 
 def reading_worker_open():
