@@ -436,13 +436,9 @@ def test_pdfs_rendered_ahead_by_the_reading_worker_are_the_pdfs_of_the_build(tmp
         f"PLUGIN_PATHS={json.dumps([*settings['PLUGIN_PATHS'], str(tmp_path)])}",
         f"PLUGINS={json.dumps([*settings['PLUGINS'], 'ahead_probe'])}",
     ]
-    builds = {}
-    for name, minimum, env in (
-        ("ahead", 2, None),
-        ("here", 100_000, None),
-        ("retitled", 2, {"RETITLE": "1"}),
-    ):
-        builds[name] = run_pelican(
+
+    def build(name, minimum, env=None):
+        result = run_pelican(
             tmp_path / "content",
             tmp_path / name,
             "pelicanconf.py",
@@ -453,7 +449,14 @@ def test_pdfs_rendered_ahead_by_the_reading_worker_are_the_pdfs_of_the_build(tmp
             *probe,
             env=env,
         )
-        assert builds[name].returncode == 0, builds[name].log[-3000:]
+        assert result.returncode == 0, result.log[-3000:]
+        return result
+
+    builds = {
+        "ahead": build("ahead", 2),
+        "here": build("here", 100_000),
+        "retitled": build("retitled", 2, {"RETITLE": "1"}),
+    }
     pdfs = sorted(
         p.relative_to(builds["here"].output) for p in builds["here"].output.rglob("*.pdf")
     )
@@ -469,6 +472,12 @@ def test_pdfs_rendered_ahead_by_the_reading_worker_are_the_pdfs_of_the_build(tmp
     for pdf in pdfs:
         text = squeeze(PdfReader(builds["retitled"].output / pdf).pages[0].extract_text())
         assert "Fromthearticle“Retitled" in text, text
+
+    # Built again over its own output: the PDFs on disk are current, none is rendered.
+    written = {pdf: (builds["ahead"].output / pdf).stat().st_mtime_ns for pdf in pdfs}
+    again = build("ahead", 2)
+    assert "rendered ahead" not in again.log
+    assert {pdf: (again.output / pdf).stat().st_mtime_ns for pdf in pdfs} == written
 
 
 # A plugin for the next test: it kills the reading worker as the third article is read.

@@ -206,7 +206,7 @@ def collect(generator):
                 first.source_path,
             )
             continue
-        job = plan_pdf(checklist, generator.settings, generator.output_path)
+        job = plan_pdf(checklist, generator.settings, generator.output_path, _ahead.holds)
         if pdf_problems(checklist, job, generator.settings):
             continue
         rendered_ahead = _ahead.claim(checklist.save_as, job)
@@ -322,14 +322,14 @@ class PdfJob:
     up_to_date: bool  # the PDF on disk already holds this marker
 
 
-def plan_pdf(checklist, settings, output_path):
+def plan_pdf(checklist, settings, output_path, holds=file_holds):
     fonts = plugin_settings.get(settings, "CHECKLIST_PDF_FONTS")
     page_size = plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE")
     fields = pdf_fields(checklist)
     marker = f"staffblog-checklist-sha256-{pdf_input_hash(fields, fonts, page_size)}"
     path = sanitised_join(output_path, checklist.pdf_url)
     # The hash sits in the PDF's Keywords: finding it means the inputs are unchanged.
-    return PdfJob(path, fields, fonts, page_size, marker, file_holds(path, marker.encode()))
+    return PdfJob(path, fields, fonts, page_size, marker, holds(path, marker.encode()))
 
 
 def pdf_renderer(settings):
@@ -498,6 +498,14 @@ class PdfsAhead:
     def __init__(self):
         self.unsent = []  # [(save_as, job)]
         self.entries = {}  # save_as -> (marker, future of its batch, index in it)
+        self.found_on_disk = {}  # (PDF path, marker) -> whether that PDF holds it
+
+    def holds(self, path, marker):
+        """file_holds(), once per PDF and marker a build: `collect` plans them again."""
+        key = (path, marker)
+        if key not in self.found_on_disk:
+            self.found_on_disk[key] = file_holds(path, marker)
+        return self.found_on_disk[key]
 
     def add(self, article):
         if not markdown_reader.reading_worker_open():
@@ -517,7 +525,7 @@ class PdfsAhead:
             checklist = build_checklist(article, task_list, settings)
         except ChecklistError:
             return  # reported by collect
-        job = plan_pdf(checklist, settings, settings["OUTPUT_PATH"])
+        job = plan_pdf(checklist, settings, settings["OUTPUT_PATH"], self.holds)
         if job.up_to_date:
             return
         self.unsent.append((checklist.save_as, job))
