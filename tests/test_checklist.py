@@ -7,6 +7,7 @@ BeautifulSoup for HTML, pypdf for the PDF, Python-Markdown for the download.
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -395,6 +396,78 @@ def test_list_is_read_while_its_markdown_is_converted(staffblog, site):
     assert len(checklist.find_all("li")) == 5 and not checklist.find("input")
     marker = checklist.next_sibling
     assert isinstance(marker, Comment) and marker == checklist_source.BOX_MARKER
+
+
+# Shapes of checklist articles: (name, body, read from the Markdown tree?). The others
+# hold something only the output HTML shows (raw HTML, highlighted code, an "&" the
+# output leaves looking like an entity), so the list is read from the HTML instead.
+LIST_SHAPES = [
+    ("seed post", None, True),
+    ("extra article", EXTRA_CHECKLIST_ARTICLE, True),
+    ("loose items", "- [ ] **Lead** one\n\n- [ ] two `a<b & c` [x](http://x.com/?a=1&b=2)\n", True),
+    ("entities", "- [ ] caf&eacute; &amp; tea &#8212; done\n- [x] *em* __strong__\n", True),
+    ("escapes", "- [ ] \\*not em\\* and 5 < 6 > 4\n- [ ] line one  \n  line two\n", True),
+    ("footnote and abbr", "- [ ] see[^1] the HTML\n\n[^1]: note\n\n*[HTML]: Hyper Text\n", True),
+    ("ordered", '1. [ ] first\n2. [ ] second\n  {: #second remind="after 2 days" }\n', True),
+    ("in markdown html", '<div markdown="1">\n\n- [ ] inside\n\n</div>\n', True),
+    ("nested list", "- [ ] one\n    - [ ] inner\n", True),
+    ("two lists", "- [ ] one\n\nText.\n\n- [ ] other\n", True),
+    ("item without box", "- [ ] boxed\n- not boxed\n", True),
+    ("timing inline", '- [ ] Send it { remind="within 24 hours" }\n', True),
+    ("timing after blank", '- [ ] Send it\n\n{: remind="within 24 hours" }\n', True),
+    ("timing elsewhere", 'Para\n{: remind="within 2 days" }\n\n- [ ] step\n', True),
+    ("bad timing", '- [ ] Call\n  {: remind="every few weeks" }\n', True),
+    ("bad id", "- [ ] Call\n  {: #1bad }\n", True),
+    ("only in a nested list", "- plain\n    - [ ] inner\n", True),
+    ("image", "- [ ] pic ![a](b.png)\n", True),
+    ("empty item", "- [ ] \n- [ ] ok\n", True),
+    ("raw html", "- [ ] has <span>raw</span> html <!-- c -->\n", False),
+    ("email autolink", "- [ ] mail <me@example.com>\n", False),
+    ("code block", "- [ ] step\n\n        code\n", False),
+    ("entity-like text", "- [ ] R&D and AT&T; ok\n", False),
+]
+
+
+@pytest.mark.parametrize("name, body, from_tree", LIST_SHAPES, ids=[s[0] for s in LIST_SHAPES])
+def test_list_read_from_the_markdown_tree_is_the_list_the_html_shows(
+    staffblog, monkeypatch, name, body, from_tree
+):
+    """Reading the list from Python-Markdown's tree gives what parsing the output gives."""
+    from staffblog import checklist_source
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    checklist_source.add_to_markdown_settings(settings)
+    configs = settings["MARKDOWN"]["extension_configs"]
+    converter = markdown.Markdown(
+        extensions=list(configs), extension_configs=configs, output_format="html5"
+    )
+    if body is None:
+        text = (ROOT / "content" / SEED_SOURCE).read_text(encoding="utf-8")
+    elif body.startswith("Title:"):
+        text = body
+    else:
+        text = f"Title: {name}\nChecklist: Steps\n\n{body}"
+
+    # With no HTML parser to fall back on, only a list read from the tree can be read.
+    monkeypatch.setitem(sys.modules, "bs4", None)
+    if not from_tree:
+        with pytest.raises(ImportError):
+            converter.convert(text)
+        monkeypatch.delitem(sys.modules, "bs4")
+    html = converter.reset().convert(text)
+    monkeypatch.undo()
+
+    read = converter.Meta[checklist_source.TASK_LIST_METADATA][0]
+    title = checklist_source.document_checklist_title(converter)
+    substitutions = [tuple(pair) for pair in settings["SLUG_REGEX_SUBSTITUTIONS"]]
+    parsed = checklist_source.read_task_list(html, title, substitutions)
+    assert (read.problem, read.items) == (parsed.problem, parsed.items)
+    assert (read.start, read.written) == (parsed.start, parsed.written)
+    as_shown = [
+        BeautifulSoup(source, "html.parser").decode() for source in (read.source, parsed.source)
+    ]
+    assert as_shown[0] == as_shown[1]
+    assert read.applied_to(html).count("<!--checklist-box-->") == (0 if read.problem else 1)
 
 
 # A plugin for the next test: it holds the build, once the articles are read, until the

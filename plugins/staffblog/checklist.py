@@ -30,7 +30,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 import reportlab
-from bs4 import BeautifulSoup
 from markupsafe import escape
 from pelican import signals
 from pelican.contents import Article
@@ -127,6 +126,8 @@ def build_checklist(article, task_list, settings):
         # Intra-site links ({filename}…, {static}…) resolved as Pelican does in the article.
         if "{" not in href:
             return href
+        from bs4 import BeautifulSoup  # not at start-up: see toc.headings
+
         resolved = article._update_content(f'<a href="{escape(href)}">', site_url)
         return BeautifulSoup(resolved, "html.parser").a["href"]
 
