@@ -43,6 +43,11 @@ print(json.dumps(seen))
 
 def run_script(script, *arguments):
     """Run ``script`` in a fresh Python from the project's root; the JSON it printed last."""
+    return run_script_lines(script, *arguments)[-1]
+
+
+def run_script_lines(script, *arguments):
+    """Run ``script`` as run_script() does; every line of JSON it printed, in order."""
     result = subprocess.run(
         [sys.executable, "-c", script, *map(str, arguments)],
         cwd=ROOT,
@@ -52,7 +57,7 @@ def run_script(script, *arguments):
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return [json.loads(line) for line in result.stdout.splitlines() if line[:1] in ("{", "[")]
 
 
 def test_objects_are_frozen_during_each_build_and_released_after(content_copy, tmp_path):
@@ -71,6 +76,27 @@ def test_objects_are_frozen_during_each_build_and_released_after(content_copy, t
     assert all(count > 10_000 for count in during), seen  # modules, settings, the content
     after = [value for kind, value in seen if kind == "after"]
     assert after == [0, 0], seen  # handed back, even after the failed build
+
+
+# Builds once; prints, as the process exits, how many objects the collector has frozen.
+# Handlers registered with atexit run last-registered first: this one, registered before
+# the build, runs after the plugin's.
+EXIT_SCRIPT = """
+import atexit, gc, json, sys
+from pelican import main
+
+atexit.register(lambda: print(json.dumps({"frozen at exit": gc.get_freeze_count()})))
+content, output = sys.argv[1:3]
+main([content, "-o", output, "-s", "pelicanconf.py", "-q"])
+print(json.dumps({"frozen after the build": gc.get_freeze_count()}))
+"""
+
+
+def test_objects_are_frozen_again_as_the_process_exits(tmp_path):
+    """Python's shutdown then skips its full collections over the whole build."""
+    after, at_exit = run_script_lines(EXIT_SCRIPT, ROOT / "content", tmp_path / "out")[-2:]
+    assert after == {"frozen after the build": 0}  # handed back at `finalized`
+    assert at_exit["frozen at exit"] > 10_000, at_exit
 
 
 # Builds once and prints the `finalized` receivers in the order they run.

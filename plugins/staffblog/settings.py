@@ -8,7 +8,8 @@ DEFAULTS = {
     # conversion with a worker process (markdown_reader.py); below it, one is faster.
     "STAFFBLOG_PARALLEL_READ_MIN_FILES": 64,
     # Keep the objects that live as long as the build (modules, settings, the content
-    # read) out of Python's garbage-collector passes during it (collector.py).
+    # read) out of Python's garbage-collector passes during it, and out of the passes
+    # of Python's shutdown (collector.py).
     "STAFFBLOG_GC_FREEZE": True,
     # Compiled templates are kept here between builds (template_cache.py). None means
     # CACHE_PATH/templates; an empty string turns the cache off.
