@@ -10,12 +10,15 @@ theme's download box).
 It reads the list from Python-Markdown's element tree, once the tree is final (a
 treeprocessor), and finds the list's HTML in the output (the postprocessor). Parsing
 the output HTML again with BeautifulSoup cost three times as much, in every process
-that converts Markdown. A list the tree cannot say everything about (raw HTML in or
-near it, a list inside ``markdown="1"`` HTML) is read from the output HTML instead,
-with the same result: the tree is only the faster way. The ``TaskList`` travels in the
-document's metadata (key ``TASK_LIST_METADATA``), so it is made where the Markdown
-is converted (in the reading worker for half of a large build) and kept in
-Pelican's content cache; checklist.py turns it into the article's ``Checklist``.
+that converts Markdown. A list the tree cannot say everything about (raw HTML or a
+code block in an item, a timing inside raw HTML, text the output would show as an
+entity) is read from the output HTML instead, with the same result: the tree is only
+the faster way.
+
+The ``TaskList`` travels in the document's metadata (key ``TASK_LIST_METADATA``), so
+it is made where the Markdown is converted (in the reading worker for half of a large
+build) and kept in Pelican's content cache; checklist.py turns it into the article's
+``Checklist``.
 
 What needs the whole site is left to checklist.py: links in items are kept as
 written ({filename}… links are resolved once every article is read), and the
