@@ -425,6 +425,11 @@ LIST_SHAPES = [
     ("email autolink", "- [ ] mail <me@example.com>\n", False),
     ("code block", "- [ ] step\n\n        code\n", False),
     ("entity-like text", "- [ ] R&D and AT&T; ok\n", False),
+    (
+        "list written in HTML",
+        '<ul class="task-list">\n<li class="task-list-item">by hand</li>\n</ul>\n',
+        False,
+    ),
 ]
 
 

@@ -11,9 +11,9 @@ It reads the list from Python-Markdown's element tree, once the tree is final (a
 treeprocessor), and finds the list's HTML in the output (the postprocessor). Parsing
 the output HTML again with BeautifulSoup cost three times as much, in every process
 that converts Markdown. A list the tree cannot say everything about (raw HTML or a
-code block in an item, a timing inside raw HTML, text the output would show as an
-entity) is read from the output HTML instead, with the same result: the tree is only
-the faster way.
+code block in an item, a task list or timing written in raw HTML, text the output
+would show as an entity) is read from the output HTML instead, with the same result:
+the tree is only the faster way.
 
 The ``TaskList`` travels in the document's metadata (key ``TASK_LIST_METADATA``), so
 it is made where the Markdown is converted (in the reading worker for half of a large
@@ -648,6 +648,7 @@ def read_tree(root, md, title):
             continue
         if (
             not isinstance(raw, str)
+            or "task-list" in raw
             or f" {REMIND_ATTRIBUTE}=" in raw
             or MISPLACED_TIMING.search(raw)
         ):
