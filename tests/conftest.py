@@ -46,10 +46,10 @@ class Build:
         return json.loads(tag.string)
 
 
-def run_pelican(content, output, settings="pelicanconf.py", *options, env=None):
-    """`make html`, into ``output``."""
+def run_pelican(content, output, settings="pelicanconf.py", *options, env=None, timeout=600):
+    """`make html`, into ``output``; a build still running after ``timeout`` s fails."""
     command = ["-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / settings)]
-    return build_with(command + list(options), output, env)
+    return build_with(command + list(options), output, env, timeout)
 
 
 def run_publish(content, output, env=None):
@@ -58,7 +58,7 @@ def run_publish(content, output, env=None):
     return build_with([*command, "--settings", str(ROOT / "publishconf.py")], output, env)
 
 
-def build_with(arguments, output, env):
+def build_with(arguments, output, env, timeout=600):
     result = subprocess.run(
         [sys.executable, *arguments],
         cwd=ROOT,
@@ -66,6 +66,7 @@ def build_with(arguments, output, env):
         text=True,
         env=child_env(env),
         check=False,
+        timeout=timeout,
     )
     return Build(Path(output), result.returncode, result.stdout + result.stderr)
 

@@ -559,7 +559,13 @@ def test_pdfs_rendered_ahead_by_the_reading_worker_are_the_pdfs_of_the_build(tmp
 
 
 # A plugin for the next test: it kills the reading worker as the third article is read.
-WORKER_KILLER = """
+# Plugins for the next test: each kills the reading worker. The first from the build,
+# as the third post is read, whatever the worker is doing then; the second from inside
+# the worker, halfway through sending the result of its first chunk of posts (it writes
+# the start of a message to the pool's result pipe, then dies): the worst moment, when
+# concurrent.futures alone would wait forever for the rest of the message.
+WORKER_KILLERS = {
+    "as the third post is read": """
 import multiprocessing, os, signal
 from pelican import signals
 
@@ -576,10 +582,36 @@ def kill_the_reading_worker(content):
 
 def register():
     signals.content_object_init.connect(kill_the_reading_worker)
-"""
+""",
+    "halfway through sending a result": """
+import os, signal, struct, sys
+from staffblog import markdown_reader
+
+convert_files = markdown_reader.convert_files
 
 
-def test_a_reading_worker_that_dies_leaves_the_build_whole(tmp_path):
+def convert_and_die(paths, markdown_settings):
+    frame = sys._getframe()
+    while "result_queue" not in frame.f_locals:  # up to concurrent.futures' worker loop
+        frame = frame.f_back
+    writer = frame.f_locals["result_queue"]._writer
+    os.write(writer.fileno(), struct.pack("!i", 1 << 20) + b"the start of a result")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+# Sent to the worker by name: the pool finds this function where convert_files was.
+convert_and_die.__module__ = markdown_reader.__name__
+convert_and_die.__qualname__ = convert_and_die.__name__ = "convert_files"
+
+
+def register():
+    markdown_reader.convert_files = convert_and_die
+""",
+}
+
+
+@pytest.mark.parametrize("when", sorted(WORKER_KILLERS))
+def test_a_reading_worker_that_dies_leaves_the_build_whole(tmp_path, when):
     """Files it was converting, comments it was reading, PDFs queued ahead: the build does
     them itself, and makes the same site as without a worker."""
     import json
@@ -587,7 +619,7 @@ def test_a_reading_worker_that_dies_leaves_the_build_whole(tmp_path):
     from bench import corpus
 
     description = corpus.generate(tmp_path / "content", 21)
-    (tmp_path / "worker_killer.py").write_text(WORKER_KILLER, encoding="utf-8")
+    (tmp_path / "worker_killer.py").write_text(WORKER_KILLERS[when], encoding="utf-8")
     settings = read_settings(str(ROOT / "pelicanconf.py"))
     builds = {}
     for name, minimum in (("killed", 2), ("here", 100_000)):
@@ -600,6 +632,7 @@ def test_a_reading_worker_that_dies_leaves_the_build_whole(tmp_path):
             f"STAFFBLOG_PARALLEL_READ_MIN_FILES={minimum}",
             f"PLUGIN_PATHS={json.dumps([*settings['PLUGIN_PATHS'], str(tmp_path)])}",
             f"PLUGINS={json.dumps([*settings['PLUGINS'], 'worker_killer'])}",
+            timeout=120,
         )
         assert builds[name].returncode == 0, builds[name].log[-3000:]
         assert "ERROR" not in builds[name].log, builds[name].log[-3000:]

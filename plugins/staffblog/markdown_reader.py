@@ -237,6 +237,21 @@ def close_reading_worker(*_args):
         _reading_pool = None
 
 
+def close_unused_result_writer(pool):
+    """Close this process's end for writing results to ``pool`` (its worker is started).
+
+    A worker killed while it sends a result (a large one: a chunk of converted posts)
+    leaves half a message in the pipe, and concurrent.futures then waits for the rest
+    forever: the build would hang. Only the worker writes there, but this process holds
+    the pipe's writing end too, from before the fork. Closed, half a message ends in
+    end-of-file, the pool reports itself broken, and the build converts the files
+    itself. (With "fork", the pool starts its worker at the first task.)
+    """
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None and not writer.closed:
+        writer.close()
+
+
 def convert_in_parallel(generator):
     """Start a worker converting the articles not in the content cache, last first."""
     close_reading_worker()  # a failed build's
@@ -261,6 +276,7 @@ def convert_in_parallel(generator):
         future = pool.submit(convert_files, chunk, settings["MARKDOWN"])
         for path in chunk:
             _converted_elsewhere[path] = (future, chunk)
+    close_unused_result_writer(pool)
     for key, (function, args) in _after_reading.items():
         _after_reading_futures[key] = pool.submit(function, *args)
     # Chunks taken back are skipped; the pool is closed once the articles are read.
