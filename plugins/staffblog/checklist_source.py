@@ -240,6 +240,37 @@ def holds(tag):
     return "a nested list" if tag in ("ul", "ol") else f"a <{tag}>"
 
 
+# The errors of a list, whichever way it is read (from the HTML or from the tree).
+def no_task_list(title):
+    return ChecklistError(
+        f"'Checklist: {title}' but the article has no checklist items; "
+        "start each item of the list with '- [ ] '"
+    )
+
+
+def several_task_lists(count, second_text):
+    return ChecklistError(
+        f"{count} task lists (the second starts {short(second_text)!r}); "
+        "a checklist article has exactly one list of '- [ ] ' items"
+    )
+
+
+def timing_outside_items(text):
+    return ChecklistError(
+        f"{short(text)!r} is a timing outside any checklist item: {MISPLACED_HINT}"
+    )
+
+
+def timing_on_no_item(text):
+    return ChecklistError(
+        f"{short(text)!r} has a remind= timing but is not an item of the checklist"
+    )
+
+
+def no_items(title):
+    return ChecklistError(f"'Checklist: {title}' but its list has no items")
+
+
 def item_from(paragraphs, remind, item_id, lead):
     """The ChecklistItem of an item's inline content, read one paragraph at a time.
 
@@ -421,31 +452,19 @@ def parse_task_list(html, title):
         ):
             lists.append(tag)
     if not lists:
-        raise ChecklistError(
-            f"'Checklist: {title}' but the article has no checklist items; "
-            "start each item of the list with '- [ ] '"
-        )
+        raise no_task_list(title)
     if len(lists) > 1:
-        second = short(lists[1].get_text(" "))
-        raise ChecklistError(
-            f"{len(lists)} task lists (the second starts {second!r}); "
-            "a checklist article has exactly one list of '- [ ] ' items"
-        )
+        raise several_task_lists(len(lists), lists[1].get_text(" "))
     task_list = lists[0]
     for text in soup.find_all(string=MISPLACED_TIMING):
         if not any(parent is task_list for parent in text.parents):  # items report theirs
-            raise ChecklistError(
-                f"{short(text)!r} is a timing outside any checklist item: {MISPLACED_HINT}"
-            )
+            raise timing_outside_items(text)
     for stray in timed:
         if stray.parent is not task_list:
-            raise ChecklistError(
-                f"{short(stray.get_text(' '))!r} has a remind= timing but is not "
-                "an item of the checklist"
-            )
+            raise timing_on_no_item(stray.get_text(" "))
     items = [read_item(li) for li in task_list.find_all("li", recursive=False)]
     if not items:
-        raise ChecklistError(f"'Checklist: {title}' but its list has no items")
+        raise no_items(title)
     task_list["class"] = [*task_list.get("class", []), "checklist-source"]
     # Where the theme puts the "Download the checklist" box: right after the list.
     task_list.insert_after(Comment(BOX_MARKER))
@@ -536,19 +555,18 @@ def tree_parts(element, text):
             yield text(child.tail)
 
 
-def tree_strings(element, text):
-    if isinstance(element.tag, str):
-        if element.text:
-            yield text(element.text, element.tag == "code")
-        for child in element:
-            yield from tree_strings(child, text)
-            if child.tail:
-                yield text(child.tail)
+def strings(parts):
+    """Every string of tree_parts(), in document order."""
+    for part in parts:
+        if isinstance(part, str):
+            yield part
+        else:
+            yield from strings(part[2])
 
 
 def tree_get_text(element, text, separator=" "):
     """What BeautifulSoup's ``get_text(separator)`` gives for the element's HTML."""
-    return separator.join(tree_strings(element, text))
+    return separator.join(strings(tree_parts(element, text)))
 
 
 def tree_lead_phrase(element, text):
@@ -675,32 +693,20 @@ def read_tree(root, md, title):
         timings.append((root.text, root))
     visit(root, False)
     if not lists:
-        raise ChecklistError(
-            f"'Checklist: {title}' but the article has no checklist items; "
-            "start each item of the list with '- [ ] '"
-        )
+        raise no_task_list(title)
     if len(lists) > 1:
-        second = short(tree_get_text(lists[1], text))
-        raise ChecklistError(
-            f"{len(lists)} task lists (the second starts {second!r}); "
-            "a checklist article has exactly one list of '- [ ] ' items"
-        )
+        raise several_task_lists(len(lists), tree_get_text(lists[1], text))
     task_list = lists[0]
     inside = set(task_list.iter())
     for string, element in timings:
         if element not in inside:  # items report theirs
-            raise ChecklistError(
-                f"{short(text(string))!r} is a timing outside any checklist item: {MISPLACED_HINT}"
-            )
+            raise timing_outside_items(text(string))
     for element, parent in timed:
         if parent is not task_list:
-            raise ChecklistError(
-                f"{short(tree_get_text(element, text))!r} has a remind= timing but is not "
-                "an item of the checklist"
-            )
+            raise timing_on_no_item(tree_get_text(element, text))
     items = [read_tree_item(li, text) for li in task_list if li.tag == "li"]
     if not items:
-        raise ChecklistError(f"'Checklist: {title}' but its list has no items")
+        raise no_items(title)
     source = output_html(made_checklist_source(task_list, text), md) + f"<!--{BOX_MARKER}-->"
     return TreeReading(items=tuple(items), written=output_html(task_list, md), source=source)
 
