@@ -9,7 +9,10 @@ PELICANOPTS ?=
 
 BASEDIR = $(CURDIR)
 INPUTDIR ?= $(BASEDIR)/content
+# The preview (make html, make devserver, make serve) and the production build (make
+# publish) live in separate folders, so neither is mistaken for the other.
 OUTPUTDIR ?= $(BASEDIR)/output
+PUBLISHDIR ?= $(BASEDIR)/public
 CONFFILE ?= $(BASEDIR)/pelicanconf.py
 PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 
@@ -30,9 +33,10 @@ endif
 
 SERVER ?= 127.0.0.1
 PORT ?= 8000
-# The Isso comment server's port for `make serve` / `make comments`; the built site
-# points at http://127.0.0.1:8080 (ISSO_URL in pelicanconf.py): change both together.
+# The Isso comment server's port for `make serve` / `make comments`.
 ISSO_PORT ?= 8080
+# pelicanconf.py builds the preview for these ports (SITEURL, ISSO_URL).
+PREVIEW_ENV = PREVIEW_PORT=$(PORT) PREVIEW_ISSO_PORT=$(ISSO_PORT)
 
 RUNTIME_STAMP = $(VENV)/.runtime-installed
 DEV_STAMP = $(VENV)/.dev-installed
@@ -45,11 +49,11 @@ help:
 	@echo '   make html                  (re)generate the web site into output/'
 	@echo '   make clean                 remove the generated files'
 	@echo '   make regenerate            regenerate files upon modification'
-	@echo '   make publish               production build; replaces output/ only on success'
+	@echo '   make publish               production build into public/; replaced only on success'
 	@echo '   make serve [PORT=8000]     serve output/ at http://127.0.0.1:$(PORT)/ with Isso beside it'
 	@echo '   make comments              run the Isso comment server alone (port $(ISSO_PORT))'
 	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser on change'
-	@echo '   make rsync_upload          publish, then upload via rsync+ssh'
+	@echo '   make rsync_upload          publish, then upload public/ via rsync+ssh'
 	@echo '   make test                  lint and run the whole test suite'
 	@echo '   make bench [N=1000]        build-speed and page-weight benchmark'
 	@echo '   make audit                 Lighthouse scores of the benchmark site'
@@ -73,32 +77,34 @@ $(NODE_STAMP): package.json package-lock.json
 venv: $(RUNTIME_STAMP)
 
 html: $(RUNTIME_STAMP)
-	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+	$(PREVIEW_ENV) "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 clean:
 	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
 
 regenerate: $(RUNTIME_STAMP)
-	"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+	$(PREVIEW_ENV) "$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 # Serves output/ and runs the Isso comment server beside it (tools/comments.py);
 # Ctrl-C stops both. ISSO_ADMIN_PASSWORD sets the admin password (else a random one).
-serve: $(RUNTIME_STAMP)
+# Builds first (cached, so quick), so the site points at these PORT and ISSO_PORT.
+serve: html
 	"$(BIN)/python" -m tools.comments --serve "$(OUTPUTDIR)" --bind $(SERVER) --site-port $(PORT) --port $(ISSO_PORT)
 
 comments: $(RUNTIME_STAMP)
 	"$(BIN)/python" -m tools.comments --bind $(SERVER) --site-port $(PORT) --port $(ISSO_PORT)
 
 devserver: $(RUNTIME_STAMP)
-	"$(BIN)/python" -m tools.devserver --bind $(SERVER) --port $(PORT) -- $(PELICANOPTS)
+	$(PREVIEW_ENV) "$(BIN)/python" -m tools.devserver --bind $(SERVER) --port $(PORT) \
+		--content "$(INPUTDIR)" --output "$(OUTPUTDIR)" --settings "$(CONFFILE)" -- $(PELICANOPTS)
 
-# Builds into a fresh folder beside output/ and swaps it in only when every step
+# Builds into a fresh folder beside public/ and swaps it in only when every step
 # succeeded: a failed publish leaves the previous site untouched.
 publish: $(RUNTIME_STAMP)
-	"$(BIN)/python" -m tools.publish --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" --settings "$(PUBLISHCONF)" -- $(PELICANOPTS)
+	"$(BIN)/python" -m tools.publish --content "$(INPUTDIR)" --output "$(PUBLISHDIR)" --settings "$(PUBLISHCONF)" -- $(PELICANOPTS)
 
 rsync_upload: publish
-	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete "$(PUBLISHDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 # Benchmarks (not part of `make test`): N articles, report in bench-results/.
 N ?= 1000

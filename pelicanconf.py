@@ -4,6 +4,8 @@
 Every URL mirrors the firm's old WordPress blog so existing links keep working.
 """
 
+import os
+
 AUTHOR = "Staffing Insights Team"
 SITENAME = "Career Advice Blog"
 SITESUBTITLE = "Interview, résumé and career advice from our recruiters"
@@ -11,9 +13,13 @@ SITEDESCRIPTION = (
     "Practical advice on interviews, résumés and follow-up from the recruiters "
     "who place candidates every week."
 )
-# The dev server's address: feeds, sitemap and JSON-LD need absolute URLs, while
-# pages link relatively so output/ also works opened from disk.
-SITEURL = "http://127.0.0.1:8000"
+# The preview's address: feeds, sitemap and JSON-LD need absolute URLs, while pages
+# link relatively so output/ also works opened from disk. `make html`, `make serve`,
+# `make devserver` and `make comments` pass their PORT and ISSO_PORT here, so the built
+# site points at the ports actually in use.
+PREVIEW_PORT = int(os.environ.get("PREVIEW_PORT") or 8000)
+PREVIEW_ISSO_PORT = int(os.environ.get("PREVIEW_ISSO_PORT") or 8080)
+SITEURL = f"http://127.0.0.1:{PREVIEW_PORT}"
 RELATIVE_URLS = True
 
 PATH = "content"
@@ -117,6 +123,16 @@ SITEMAP = {
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
 
+# --- Caches: every build (make html, make devserver, make publish) shares cache/ -----
+# Pelican's content cache keeps each file as read (Markdown converted, checklist and
+# headings read) until the file's bytes change; the plugin keeps its PDFs and rendered
+# comments beside it (cache/staffblog/). An uncompressed cache loads faster.
+CACHE_PATH = "cache"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "md5"
+GZIP_CACHE = False
+
 # --- Markdown ---------------------------------------------------------------------
 MARKDOWN = {
     "extension_configs": {
@@ -155,6 +171,6 @@ PYGMENTS_DARK_STYLE = "github-dark"
 STAFFBLOG_AUTHORS_DIR = "authors"
 # Comments (plugins/staffblog/comments.py): the Isso server `make serve` starts, its
 # database (under the git-ignored var/) and configuration.
-ISSO_URL = "http://127.0.0.1:8080"
+ISSO_URL = f"http://127.0.0.1:{PREVIEW_ISSO_PORT}"
 ISSO_DB_PATH = "var/comments.db"
 ISSO_CONFIG = "isso.cfg"

@@ -15,7 +15,12 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 
 DELETE_OUTPUT_DIRECTORY = True
-LOAD_CONTENT_CACHE = False
+
+# Scheduled posts and drafts stay private: a post dated in the future is a draft until
+# the first publish after its date, and no draft is written anywhere in the site.
+WITH_FUTURE_DATES = False
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
 
 # --- Comments: the production Isso (deploy/isso/production.cfg) ---------------------
 # nginx proxies SITEURL/isso/ to it (deploy/nginx/blog.conf), so the comment server

@@ -47,15 +47,25 @@ class Build:
 
 
 def run_pelican(content, output, settings="pelicanconf.py", *options, env=None, timeout=600):
-    """`make html`, into ``output``; a build still running after ``timeout`` s fails."""
+    """`make html`, into ``output``; a build still running after ``timeout`` s fails.
+
+    Builds into the same folder share a cache beside it, as `make html` shares cache/.
+    """
     command = ["-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / settings)]
+    command += ["--cache-path", str(cache_beside(output))]
     return build_with(command + list(options), output, env, timeout)
 
 
-def run_publish(content, output, env=None):
-    """`make publish`, into ``output``."""
+def run_publish(content, output, env=None, options=()):
+    """`make publish`, into ``output``; ``options`` go to Pelican (PELICANOPTS)."""
     command = ["-m", "tools.publish", "--content", str(content), "--output", str(output)]
-    return build_with([*command, "--settings", str(ROOT / "publishconf.py")], output, env)
+    command += ["--settings", str(ROOT / "publishconf.py"), "--"]
+    command += ["--cache-path", str(cache_beside(output)), *options]
+    return build_with(command, output, env)
+
+
+def cache_beside(output):
+    return Path(output).parent / "cache"
 
 
 def build_with(arguments, output, env, timeout=600):

@@ -204,36 +204,55 @@ def test_production_config_renders_comments_like_the_dev_one():
 
 
 @pytest.mark.parametrize("config", ["isso.cfg", "missing-isso.cfg"])
-def test_comments_read_by_the_reading_worker_match_those_read_here(tmp_path, config):
-    """On a large build the reading worker reads and renders the comments: same pages,
-    same warnings (naming the file) as when the build does it itself."""
+def test_comments_rendered_from_the_cache_match_those_rendered_anew(tmp_path, config):
+    """A second build takes each comment's HTML from the cache: same pages, same
+    warnings (naming the file) as the build that rendered them."""
     from bench import corpus
 
     description = corpus.generate(tmp_path / "content", 21)  # comments on posts 1, 11, 21
-    builds = {}
-    for name, minimum in (("worker", 2), ("here", 100_000)):
-        builds[name] = build_with(
+    builds = [
+        build_with(
             tmp_path / "content",
             tmp_path / name,
             description["comments_db"],
-            f"STAFFBLOG_PARALLEL_READ_MIN_FILES={minimum}",
             f"ISSO_CONFIG={json.dumps(config)}",
-            "-D",
         )
-        assert builds[name].returncode == 0, builds[name].log[-3000:]
-    worker, here = builds["worker"], builds["here"]
-    assert "staffblog.comments: its work was done by the reading worker" in worker.log
-    assert "by the reading worker" not in here.log
+        for name in ("first", "second")  # one cache beside both
+    ]
+    for build in builds:
+        assert build.returncode == 0, build.log[-3000:]
+    first, second = builds
     commented = corpus.article_path(0).strip("/") + "/"
-    pages = sorted(p.relative_to(here.output) for p in here.output.glob("blog/**/index.html"))
+    pages = sorted(p.relative_to(first.output) for p in first.output.glob("blog/**/index.html"))
     for page in pages:
-        assert (worker.output / page).read_bytes() == (here.output / page).read_bytes(), page
-    comments = here.html(commented).select(".comment-list .h-entry, .isso-comment")
+        assert (second.output / page).read_bytes() == (first.output / page).read_bytes(), page
+    comments = first.html(commented).select(".comment-list .h-entry, .isso-comment")
     if config == "isso.cfg":
         assert comments, "the commented post shows its comments"
+        assert list((tmp_path / "cache" / "staffblog" / "comments").glob("rendered.json"))
     else:
         assert not comments
-        for build in (worker, here):
+        for build in builds:
             warnings = [line for line in build.log.splitlines() if "(ISSO_CONFIG)" in line]
             assert len(warnings) == 1, warnings
             assert "missing-isso.cfg" in warnings[0]
+
+
+def test_an_unreadable_database_keeps_the_comments_last_read(tmp_path):
+    """Isso killed mid-write leaves a journal the build cannot roll back: the build says
+    so, and the pages keep the comments it read before."""
+    from bench import corpus
+
+    description = corpus.generate(tmp_path / "content", 11)
+    database = description["comments_db"]
+    good = build_with(tmp_path / "content", tmp_path / "good", database)
+    assert good.returncode == 0, good.log
+    commented = corpus.article_path(0).strip("/") + "/"
+    before = good.html(commented).select(".comment-list .h-entry")
+    assert before
+    database.write_bytes(b"SQLite format 3\x00" + b"\x00" * 80)  # unreadable now
+    broken = build_with(tmp_path / "content", tmp_path / "broken", database)
+    assert broken.returncode == 0, broken.log
+    assert "cannot read the comment database" in broken.log and str(database) in broken.log
+    after = broken.html(commented).select(".comment-list .h-entry")
+    assert [c.get_text() for c in after] == [c.get_text() for c in before]

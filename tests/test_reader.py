@@ -5,9 +5,7 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import markdown
 import pytest
-from pelican.settings import read_settings
 
 from conftest import (
     READER_ARTICLES,
@@ -150,24 +148,6 @@ def test_reading_time_on_articles_and_listings(reader_site):
     assert archive(reader_site)  # the loop above ran
     panel = reader_site.html(PANEL_URL).select_one(".reading-time").get_text(strip=True)
     assert int(panel.split()[0]) > 10
-
-
-def test_words_are_counted_while_the_markdown_is_converted(staffblog, reader_site):
-    """The count is made in the conversion (the reading worker, the content cache)."""
-    reading_time = staffblog.reading_time
-
-    configs = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]["extension_configs"]
-    configs = {**configs, reading_time.__name__: {}}
-    converter = markdown.Markdown(
-        extensions=list(configs), extension_configs=configs, output_format="html5"
-    )
-    html = converter.convert(READER_ARTICLES["panel-interview.md"])
-
-    [count] = converter.Meta[reading_time.WORD_COUNT_METADATA]
-    assert count == reading_time.word_count(html) > 2000
-    page = reader_site.html(PANEL_URL)
-    minutes = int(page.select_one(".reading-time").get_text(strip=True).split()[0])
-    assert minutes == reading_time.minutes(count, 230)
 
 
 # --- Table of contents -----------------------------------------------------------------

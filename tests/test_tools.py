@@ -62,13 +62,14 @@ def test_devserver_rebuilds_after_an_edit_and_injects_reload_only_when_served(
         )
         wait_until(lambda: "Sooner is better" in fetch(checklist), tmp_path)
 
-        # An edit inside the text: only the post's own page is rendered again.
+        # An edit inside the text: only the post's own pages (the post, its checklist)
+        # are rendered again.
         with article.open("a", encoding="utf-8") as handle:
             handle.write("\nA closing line written while previewing.\n")
         wait_until(lambda: "written while previewing" in fetch(url), tmp_path)
         wait_until(
             lambda: any(
-                re.match(r"1 of \d+ pages rendered", line)
+                re.match(r"2 of \d+ pages rendered", line)
                 for line in (tmp_path / "devserver.log").read_text().splitlines()
             ),
             tmp_path,

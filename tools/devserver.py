@@ -1,8 +1,10 @@
 """Author preview: build, serve on 127.0.0.1, rebuild and reload the browser on change.
 
-Rebuilds use Pelican's content cache, so editing one article re-reads only that
-file. The reload script is injected by the livereload server into served pages
-only; the built files in output/ never contain it.
+Each rebuild reads again only the files that changed (Pelican's content cache) and,
+when only the text of posts or pages changed, renders only their pages: the build is
+told which files changed since the last good build (see plugins/staffblog/preview.py).
+The reload script is injected by the livereload server into served pages only; the
+built files in output/ never contain it.
 """
 
 import argparse
@@ -12,7 +14,7 @@ import sys
 import time
 
 from livereload import Server
-from pelican import Pelican
+from pelican import Pelican, get_config, parse_arguments
 from pelican.settings import read_settings
 
 logger = logging.getLogger("devserver")
@@ -21,23 +23,52 @@ logger = logging.getLogger("devserver")
 logger.disable_filter()
 
 # Besides the content folder: what changes the site's look or its build.
-WATCHED = ("theme/**/*", "plugins/**/*.py", "pelicanconf.py")
+WATCHED = ("theme", "plugins")
 
 
-def cached_build(settings_file, overrides):
-    settings = read_settings(
-        settings_file,
-        override={
+def stamps(roots):
+    """{path: modification time} of every file under ``roots`` (files or folders)."""
+    found = {}
+    for root in roots:
+        if os.path.isfile(root):
+            found[os.path.abspath(root)] = os.stat(root).st_mtime_ns
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                path = os.path.abspath(os.path.join(folder, name))
+                found[path] = os.stat(path).st_mtime_ns
+    return found
+
+
+class PreviewBuilds:
+    """The development server's builds, each told what changed since the last good one."""
+
+    def __init__(self, pelican_arguments):
+        self.args = parse_arguments(pelican_arguments)
+        self.settings_file = self.args.settings
+        self.last_good = None  # stamps of the watched files at the start of the last good build
+
+    def watched(self, settings):
+        return [settings["PATH"], settings["THEME"], self.settings_file, *WATCHED]
+
+    def build(self):
+        """Build once; raise what the build raised (the next build is then a full one)."""
+        overrides = {
+            **get_config(self.args),
+            "STAFFBLOG_PREVIEW": True,
             "CACHE_CONTENT": True,
             "LOAD_CONTENT_CACHE": True,
-            # The browser reloads as soon as pages are written; search catches up after.
-            "STAFFBLOG_SEARCH_IN_BACKGROUND": True,
-            # Pages the edit cannot have changed are kept, not rendered again.
-            "STAFFBLOG_REUSE_UNCHANGED_PAGES": True,
-            **overrides,
-        },
-    )
-    Pelican(settings).run()
+        }
+        settings = read_settings(self.settings_file, override=overrides)
+        watched = [*self.watched(settings), settings.get("ISSO_DB_PATH") or ""]
+        now = stamps(path for path in watched if path)
+        if self.last_good is not None:
+            paths = now.keys() | self.last_good.keys()
+            changed = [path for path in paths if now.get(path) != self.last_good.get(path)]
+            settings["STAFFBLOG_PREVIEW_CHANGED"] = sorted(changed)
+        self.last_good = None
+        Pelican(settings).run()
+        self.last_good = now
+        return settings
 
 
 def main(argv=None):
@@ -47,27 +78,26 @@ def main(argv=None):
     parser.add_argument("--output", default="output")
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("pelican_options", nargs="*", help="ignored; kept for make")
+    parser.add_argument("pelican_options", nargs="*", help="passed on to Pelican (PELICANOPTS)")
     args = parser.parse_args(argv)
     # Warnings and errors only: a line per file written (thousands on a big site) would
-    # bury them, and cost the preview loop time. Pelican prints its own summary.
+    # bury them. Pelican prints its own summary; the plugin says how many pages it rendered.
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logger.setLevel(logging.INFO)
-    # How many pages each rebuild rendered again (unchanged_pages.py), every time.
-    pages_logger = logging.getLogger("staffblog.unchanged_pages")
-    pages_logger.setLevel(logging.INFO)
-    pages_logger.disable_filter()
+    for name in ("staffblog.preview", "pelican.log"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    logging.getLogger("staffblog.preview").disable_filter()
+    # livereload and tornado print through their own handlers: once is enough.
+    for name in ("livereload", "tornado"):
+        logging.getLogger(name).propagate = False
+    builds = PreviewBuilds(
+        [args.content, "-o", args.output, "-s", args.settings, *args.pelican_options]
+    )
 
     def rebuild():
         started = time.perf_counter()
         try:
-            cached_build(
-                args.settings,
-                {
-                    "PATH": os.path.abspath(args.content),
-                    "OUTPUT_PATH": os.path.abspath(args.output),
-                },
-            )
+            builds.build()
         except Exception as exc:  # keep serving the last good build while the author fixes it
             logger.error("build failed: %s", exc)
             return
@@ -75,9 +105,9 @@ def main(argv=None):
 
     rebuild()
     server = Server()
-    server.watch(os.path.join(args.content, "**", "*"), rebuild)
-    for pattern in WATCHED:
-        server.watch(pattern, rebuild)
+    for root in (args.content, "theme", "plugins"):
+        server.watch(os.path.join(root, "**", "*"), rebuild)
+    server.watch(args.settings, rebuild)
     logger.info("Preview at http://%s:%s/ (Ctrl-C to stop)", args.bind, args.port)
     server.serve(host=args.bind, port=args.port, root=args.output, open_url_delay=None)
     return 0

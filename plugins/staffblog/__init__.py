@@ -1,45 +1,20 @@
 """staffblog: the career-advice blog's Pelican plugin.
 
-One module per concern; each exposes a ``register()`` that connects its
-module-level receivers to the Pelican signal that fits.
+One module per concern. ``register()`` connects the few receivers that must act
+while Pelican reads; everything else happens in ``build.SiteBuild``, the generator
+Pelican creates for every build, in the order written there.
 """
 
-from . import (
-    authors,
-    checklist,
-    collector,
-    comments,
-    markdown_reader,
-    pygments_css,
-    reading_time,
-    search,
-    seo,
-    template_cache,
-    toc,
-    unchanged_pages,
-    url_memo,
-    validation,
-)
+from pelican import signals
 
-# checklist before seo: it rewrites the article HTML that summaries are built from.
-CONCERNS = (
-    collector,
-    url_memo,
-    markdown_reader,
-    validation,
-    authors,
-    checklist,
-    seo,
-    comments,
-    pygments_css,
-    reading_time,
-    toc,
-    search,
-    template_cache,
-    unchanged_pages,
-)
+from . import build, preview, read_ahead, reader, template_cache, validation
 
 
 def register():
-    for concern in CONCERNS:
-        concern.register()
+    signals.initialized.connect(reader.trust_content_cache)
+    signals.readers_init.connect(reader.use_staffblog_reader)
+    signals.article_generator_init.connect(read_ahead.read_ahead)
+    signals.article_generator_pretaxonomy.connect(validation.drop_clashing_urls)
+    signals.generator_init.connect(template_cache.prepare_environment)
+    signals.get_generators.connect(build.get_generators)
+    signals.get_writer.connect(preview.get_writer)

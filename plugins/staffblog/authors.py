@@ -20,11 +20,10 @@ import os
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from pelican import signals
 from pelican.urlwrappers import Author
 
 from . import settings as plugin_settings
-from .markdown_reader import StrictMarkdownReader
+from .reader import StaffBlogMarkdownReader
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ class AuthorBio:
 
 def read_bio(path, pelican_settings):
     """Read one bio file; raise AuthorBioError naming the file on any problem."""
-    reader = StrictMarkdownReader(pelican_settings)
+    reader = StaffBlogMarkdownReader(pelican_settings)
     try:
         content, metadata = reader.read(path)
     except Exception as exc:
@@ -115,28 +114,24 @@ def attach(author, bio):
     author.bio_source_path = bio.source_path
 
 
-def attach_bios(generator):
-    bios = load_bios(generator.settings)
-    generator.context["AUTHOR_BIOS"] = bios
-    contents = generator.articles + generator.drafts + generator.hidden_articles
-    for article in contents:
-        for author in getattr(article, "authors", ()):
+def attach_bios(contents, authors, settings):
+    """Give each author of ``contents`` and each of ``authors`` its bio; return the bios."""
+    bios = load_bios(settings)
+    for content in contents:
+        for author in getattr(content, "authors", ()):
             bio = bios.get(author.slug)
             if bio is None:
                 logger.warning(
                     "%s: author %r has no bio (expected a file with 'Name: %s' in %s/)",
-                    article.source_path,
+                    content.source_path,
                     author.name,
                     author.name,
-                    plugin_settings.get(generator.settings, "STAFFBLOG_AUTHORS_DIR"),
+                    plugin_settings.get(settings, "STAFFBLOG_AUTHORS_DIR"),
                 )
                 author.initials = AuthorBio(author.name, "", "", Markup("")).initials
                 continue
             attach(author, bio)
-    for author, _articles in generator.authors:
+    for author in authors:
         if author.slug in bios:
             attach(author, bios[author.slug])
-
-
-def register():
-    signals.article_generator_finalized.connect(attach_bios)
+    return bios

@@ -1,9 +1,10 @@
-"""Comments: a self-hosted Isso thread under every article, pre-rendered at build time.
+"""Comments: a self-hosted Isso thread under every article and page, pre-rendered.
 
 Isso (the comment server, ``isso.cfg``) stores comments in SQLite. At build time this
-module opens that database read-only and gives every article a ``comment_thread``:
+module opens that database read-only and gives every article and page a
+``comment_thread``:
 
-- ``thread.id`` — the Isso thread id, the article's URL path (``data-isso-id``);
+- ``thread.id`` — the Isso thread id, the page's URL path (``data-isso-id``);
 - ``thread.comments`` — the approved comments as a tree (replies nested), each
   rendered from its stored Markdown with Isso's own ``isso.html.Markup`` configured
   from ``ISSO_CONFIG``, so the static HTML is exactly what the live server returns;
@@ -14,16 +15,21 @@ Only the columns a reader may see are ever selected: e-mail addresses and IP
 addresses are never read. Pending comments are skipped; a deleted comment that still
 has visible replies becomes a placeholder without author or text.
 
-Listings use ``thread.count``; the article's JSON-LD gets ``commentCount`` just before
-the page is written (after the seo module has built it, whatever the receiver order).
+Listings use ``thread.count``; the article's JSON-LD carries ``commentCount``.
 
-On a large build the database is read and the comments rendered in the Markdown
-reading worker once it has converted its files (``markdown_reader.after_reading``),
-while the build finishes reading: that core would idle then.
+Rendering a comment costs about a millisecond; each text's HTML is kept in
+``CACHE_PATH/staffblog/comments`` under a hash of the text and the configuration, for
+every later build. The rows last read are kept there too: a database that cannot be
+read (Isso killed mid-write leaves a journal only Isso can roll back) is reported, and
+the pages keep the comments of the last build that could read it.
 """
 
+import configparser
 import datetime
+import hashlib
 import html
+import importlib.metadata
+import json
 import logging
 import os
 import sqlite3
@@ -33,10 +39,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
-from pelican import signals
 
-from . import markdown_reader
 from . import settings as plugin_settings
+from .files import read_json, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -88,10 +93,10 @@ class CommentThread:
     count: int = 0
 
 
-def thread_id(article, settings):
-    """The article's URL path as the browser sees it (Isso's ``data-isso-id``)."""
+def thread_id(content, settings):
+    """The URL path of an article or page as the browser sees it (``data-isso-id``)."""
     base = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
-    return f"{base}/{article.url}"
+    return f"{base}/{content.url}"
 
 
 def read_rows(path):
@@ -109,113 +114,107 @@ def read_rows(path):
         raise CommentSourceError(str(exc)) from exc
     by_thread = {}
     for row in rows:
-        by_thread.setdefault(row[0], []).append(row[1:])
+        by_thread.setdefault(row[0], []).append(list(row[1:]))  # as JSON keeps it
     return by_thread
 
 
-class _CapturingHandler(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-# Rendered comment texts, kept across the development server's rebuilds (one
-# process): Isso's renderer and sanitizer cost about a millisecond per comment.
-_rendered = {}
-
-
-def config_version(config_path):
-    return (config_path, os.path.getmtime(config_path))
-
-
-def remember(version, rendered):
-    """Keep texts rendered elsewhere (the reading worker) for the next builds here."""
-    _rendered.update(((version, text), html) for text, html in rendered.items())
-
-
-def remembered(markup, config_path):
-    """``markup.render``, remembering each text's HTML for this configuration file."""
-    version = config_version(config_path)
-
-    def render(text):
-        key = (version, text)
-        if key not in _rendered:
-            if len(_rendered) > 50_000:
-                _rendered.clear()
-            _rendered[key] = markup.render(text)
-        return _rendered[key]
-
-    return render
-
-
 def load_markup(config_path):
-    """Isso's own Markdown renderer and sanitizer, configured like the live server,
-    and the configuration problems Isso reported (to be logged with the file name)."""
-    if not os.path.isfile(config_path):
-        raise CommentSourceError(CONFIG_NOT_FOUND)
-    # Imported here: Isso pulls in its web stack, needed only when there are comments.
+    """Isso's own Markdown renderer and sanitizer, configured like the live server."""
+    # Imported here: Isso pulls in its web stack, needed only for texts not cached.
     from isso import config as isso_config
     from isso.html import Markup as IssoMarkup
 
-    # Isso logs configuration problems without naming the file; report them with it.
-    isso_logger = logging.getLogger("isso")
-    capture = _CapturingHandler()
-    propagate = isso_logger.propagate
-    isso_logger.addHandler(capture)
-    isso_logger.propagate = False
     try:
-        conf = isso_config.load(isso_config.default_file(), config_path)
-        markup = IssoMarkup(conf)
+        return IssoMarkup(isso_config.load(isso_config.default_file(), config_path))
     except Exception as exc:
         raise CommentSourceError(f"cannot load the Isso configuration: {exc}") from exc
-    finally:
-        isso_logger.removeHandler(capture)
-        isso_logger.propagate = propagate
-    return markup, capture.messages
 
 
-@dataclass
 class StoredComments:
-    """The database's comments, their texts rendered, and what went wrong on the way."""
+    """The database's comments for one build, their texts rendered through the cache."""
 
-    rows: dict = field(default_factory=dict)  # thread URI -> rows (see QUERY)
-    rendered: dict = field(default_factory=dict)  # stored Markdown -> sanitized HTML
-    config_version: tuple = ()  # of the configuration the texts were rendered with
-    database_problem: str = ""
-    config_problem: str = ""
-    config_warnings: list = field(default_factory=list)
+    def __init__(self, settings):
+        self.db_path = plugin_settings.get(settings, "ISSO_DB_PATH")
+        self.config_path = plugin_settings.get(settings, "ISSO_CONFIG")
+        self.timezone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        self.date_format = plugin_settings.get(settings, "COMMENTS_DATE_FORMAT")
+        folder = plugin_settings.cache_folder(settings, "comments")
+        self.cache_file = os.path.join(folder, "rendered.json")
+        self.rows_file = os.path.join(folder, "rows.json")
+        self.rendered = read_json(self.cache_file)
+        self.rendered_now = 0
+        self.rows = self.read_rows()
+        self.markup = None
+        self.config_digest = None
+        if self.rows:
+            self.prepare_rendering()
 
-
-def load_comments(db_path, config_path):
-    """Read and render every stored comment; logs nothing (it may run in a worker).
-
-    Isso's renderer is loaded only for texts not rendered before with this
-    configuration: a development-server rebuild usually has them all.
-    """
-    try:
-        rows = read_rows(db_path)
-    except CommentSourceError as exc:
-        return StoredComments(database_problem=str(exc))
-    if not rows:
-        return StoredComments()
-    if not os.path.isfile(config_path):
-        return StoredComments(config_problem=CONFIG_NOT_FOUND)
-    version = config_version(config_path)
-    texts = {row[5] for thread in rows.values() for row in thread if row[4] != MODE_DELETED}
-    warnings = []
-    if all((version, text) in _rendered for text in texts):
-        rendered = {text: _rendered[version, text] for text in texts}
-    else:
+    def read_rows(self):
+        last_read = read_json(self.rows_file)
+        key = os.path.abspath(self.db_path)
         try:
-            markup, warnings = load_markup(config_path)
+            rows = read_rows(self.db_path)
         except CommentSourceError as exc:
-            return StoredComments(config_problem=str(exc))
-        render = remembered(markup, config_path)
-        rendered = {text: render(text) for text in texts}
-    return StoredComments(rows, rendered, config_version=version, config_warnings=warnings)
+            rows = last_read.get(key, {})
+            logger.warning(
+                "%s (ISSO_DB_PATH): cannot read the comment database: %s; the pages keep "
+                "the %d comments last read from it. If Isso was stopped mid-write, start it "
+                "again (make comments) so it repairs the database, then build again",
+                self.db_path,
+                exc,
+                sum(len(thread) for thread in rows.values()),
+            )
+            return rows
+        if last_read.get(key) != rows:
+            write_json(self.rows_file, {**last_read, key: rows})
+        return rows
+
+    def prepare_rendering(self):
+        """Check the configuration; load Isso's renderer if a text is not cached."""
+        try:
+            self.config_digest = markup_digest(self.config_path)
+            texts = {row[5] for thread in self.rows.values() for row in thread}
+            if any(self.key(text) not in self.rendered for text in texts):
+                self.markup = load_markup(self.config_path)
+        except (OSError, configparser.Error, CommentSourceError) as exc:
+            problem = CONFIG_NOT_FOUND if isinstance(exc, FileNotFoundError) else exc
+            logger.warning(
+                "%s (ISSO_CONFIG): %s; pages are built without comments", self.config_path, problem
+            )
+            self.rows = {}
+
+    def key(self, text):
+        return hashlib.sha256(f"{self.config_digest}\n{text}".encode()).hexdigest()
+
+    def render(self, text):
+        key = self.key(text)
+        if key not in self.rendered:
+            self.rendered[key] = self.markup.render(text)
+            self.rendered_now += 1
+        return self.rendered[key]
+
+    def thread(self, thread_id):
+        """(comments as a tree, count of approved ones) of a thread."""
+        if thread_id not in self.rows:
+            return [], 0
+        return build_tree(self.rows[thread_id], self.render, self.timezone, self.date_format)
+
+    def save(self):
+        if self.rendered_now:
+            write_json(self.cache_file, self.rendered)
+
+
+def markup_digest(config_path):
+    """A hash of what renders a text: the configuration's [markup] sections, Isso's version.
+
+    The development and production configurations share them, and so share the cache.
+    """
+    parser = configparser.RawConfigParser(interpolation=None)
+    with open(config_path, encoding="utf-8") as handle:
+        parser.read_file(handle)
+    markup = {name: dict(parser[name]) for name in parser.sections() if name.startswith("markup")}
+    version = importlib.metadata.version("isso")
+    return hashlib.sha256(json.dumps([version, markup], sort_keys=True).encode()).hexdigest()
 
 
 def safe_website(value):
@@ -283,72 +282,18 @@ def comments_state(article, settings):
     return value == OPEN
 
 
-def start_loading(pelican):
-    settings = pelican.settings
-    markdown_reader.after_reading(
-        __name__,
-        load_comments,
-        plugin_settings.get(settings, "ISSO_DB_PATH"),
-        plugin_settings.get(settings, "ISSO_CONFIG"),
-    )
-
-
-def stored_comments(settings):
-    db_path = plugin_settings.get(settings, "ISSO_DB_PATH")
-    config_path = plugin_settings.get(settings, "ISSO_CONFIG")
-    stored = markdown_reader.result_after_reading(__name__, load_comments, db_path, config_path)
-    remember(stored.config_version, stored.rendered)
-    if stored.database_problem:
-        logger.warning(
-            "%s (ISSO_DB_PATH): cannot read the comment database: %s; "
-            "pages are built without comments",
-            db_path,
-            stored.database_problem,
-        )
-    elif stored.config_problem:
-        logger.warning(
-            "%s (ISSO_CONFIG): %s; pages are built without comments",
-            config_path,
-            stored.config_problem,
-        )
-    for message in stored.config_warnings:
-        logger.warning("%s: %s", config_path, message)
-    if not os.path.exists(db_path):
-        logger.debug("%s: no comment database yet; threads are empty", db_path)
-    return stored
-
-
-def attach_threads(generator):
-    settings = generator.settings
+def attach_threads(contents, settings):
+    """Give every article and page its ``comment_thread``; the rendered texts cached."""
+    stored = StoredComments(settings)
     server = (plugin_settings.get(settings, "ISSO_URL") or "").rstrip("/")
-    timezone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    date_format = plugin_settings.get(settings, "COMMENTS_DATE_FORMAT")
-    stored = stored_comments(settings)
-    # Drafts get no thread: their URL is not the one the published post will have.
-    for article in generator.articles + generator.hidden_articles:
-        tid = thread_id(article, settings)
+    for content in contents:
+        tid = thread_id(content, settings)
         thread = CommentThread(
             id=tid,
-            title=Markup(article.title).striptags(),  # plain text; templates escape it
+            title=Markup(content.title).striptags(),  # plain text; templates escape it
             server=server,
-            open=comments_state(article, settings),
+            open=comments_state(content, settings),
         )
-        if tid in stored.rows:
-            thread.comments, thread.count = build_tree(
-                stored.rows[tid], stored.rendered.__getitem__, timezone, date_format
-            )
-        article.comment_thread = thread
-
-
-def add_comment_count(generator, content):
-    """Add ``commentCount`` to the JSON-LD the seo module built for this article."""
-    data = getattr(content, "structured_data", None)
-    thread = getattr(content, "comment_thread", None)
-    if isinstance(data, dict) and thread is not None:
-        data["commentCount"] = thread.count
-
-
-def register():
-    signals.initialized.connect(start_loading)
-    signals.article_generator_finalized.connect(attach_threads)
-    signals.article_generator_write_article.connect(add_comment_count)
+        thread.comments, thread.count = stored.thread(tid)
+        content.comment_thread = thread
+    stored.save()

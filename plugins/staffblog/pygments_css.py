@@ -8,7 +8,6 @@ under ``prefers-color-scheme: dark``.
 import logging
 import os
 
-from pelican import signals
 from pygments.formatters import HtmlFormatter
 from pygments.util import ClassNotFound
 
@@ -27,35 +26,16 @@ def stylesheet(light_style, dark_style, selector=".highlight"):
     )
 
 
-class PygmentsCssGenerator:
-    """Writes ``PYGMENTS_CSS_SAVE_AS`` once per build."""
-
-    def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
-        self.settings = settings
-        self.output_path = output_path
-
-    def generate_context(self):
-        pass
-
-    def generate_output(self, writer):
-        light = plugin_settings.get(self.settings, "PYGMENTS_LIGHT_STYLE")
-        dark = plugin_settings.get(self.settings, "PYGMENTS_DARK_STYLE")
-        try:
-            css = stylesheet(light, dark)
-        except ClassNotFound as exc:
-            logger.error("pelicanconf.py: PYGMENTS_*_STYLE names no Pygments style: %s", exc)
-            return
-        target = os.path.join(
-            self.output_path, plugin_settings.get(self.settings, "PYGMENTS_CSS_SAVE_AS")
-        )
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(css)
-
-
-def get_generators(pelican):
-    return PygmentsCssGenerator
-
-
-def register():
-    signals.get_generators.connect(get_generators)
+def write_stylesheet(settings, output_path):
+    """Write ``PYGMENTS_CSS_SAVE_AS`` (once per build)."""
+    light = plugin_settings.get(settings, "PYGMENTS_LIGHT_STYLE")
+    dark = plugin_settings.get(settings, "PYGMENTS_DARK_STYLE")
+    try:
+        css = stylesheet(light, dark)
+    except ClassNotFound as exc:
+        logger.error("pelicanconf.py: PYGMENTS_*_STYLE names no Pygments style: %s", exc)
+        return
+    target = os.path.join(output_path, plugin_settings.get(settings, "PYGMENTS_CSS_SAVE_AS"))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as handle:
+        handle.write(css)

@@ -1,41 +1,32 @@
 """Full-text search: index the written site with Pagefind.
 
-Every build indexes: ``make html``, ``make regenerate``, the development server,
-the tests, and ``make publish`` (which builds with ``--fatal warnings`` into a
-staging folder: a failed index is an error there, so the publish stops and the
-live site stays as it was).
+Every build indexes once its pages are written: ``make html``, the development
+server's full rebuilds and ``make publish`` (which builds with ``--fatal warnings``
+into a fresh folder: a failed index stops the publish and the live site stays).
 
-Pagefind starts as soon as the last searchable page is written, and indexes
-while the rest of the site is made; the build waits for it at the ``finalized``
-signal. For that, ArticlesGenerator writes only the article pages in its turn;
-the rest of its output (feeds, listings, archives) follows in this module's
-generator, which comes after the checklist pages, right after Pagefind started.
-The files are the same, written in another order. The development server indexes
-after its build instead, in a background thread, so its browser reloads sooner.
+Pagefind indexes only the elements marked ``data-pagefind-body``: the theme puts it
+on published articles and pages, and checklist pages carry it too; listings, drafts,
+the search page and the 404 page have none and stay out of the index. It reads only
+the files articles, pages and checklists are saved as.
 
-Pagefind indexes only the elements marked ``data-pagefind-body``: the theme puts
-it on published articles and pages, and checklist pages carry it too; listings,
-drafts, the search page and the 404 page have none and stay out of the index.
+Most builds index the same pages as the build before (a cron publish with nothing
+new, a template-free preview): the bundle is kept in ``CACHE_PATH/staffblog/search``
+under a hash of every searchable file, and copied from there when they are unchanged.
 
-The binary comes from the ``pagefind[bin]`` wheel (``PAGEFIND_BINARY_PATH`` in
-the environment points at another one). The bundle is written beside the site
-first and swapped in only when Pagefind succeeded, so a failed run never leaves
-a half-written index.
+The binary comes from the ``pagefind[bin]`` wheel (``PAGEFIND_BINARY_PATH`` in the
+environment points at another one). The bundle is written beside the site first and
+swapped in only when Pagefind succeeded, so a failed run never leaves a half-written
+index.
 """
 
+import hashlib
 import json
 import logging
 import os
 import re
 import shutil
 import subprocess
-import threading
 import time
-from functools import partial
-from types import MethodType
-
-from pelican import signals
-from pelican.generators import ArticlesGenerator, Generator
 
 from . import settings as plugin_settings
 
@@ -46,8 +37,6 @@ logger = logging.getLogger(__name__)
 BUNDLE_DIR = "pagefind"
 # Output files that can be searchable; Pagefind then skips reading every listing page.
 SEARCHABLE_SAVE_AS = ("ARTICLE_SAVE_AS", "PAGE_SAVE_AS", "CHECKLIST_SAVE_AS")
-# One index at a time: the development server may start a build while one indexes.
-_indexing = threading.Lock()
 
 
 class SearchIndexError(Exception):
@@ -55,9 +44,7 @@ class SearchIndexError(Exception):
 
 
 def pagefind_executable():
-    # Imported here: it brings asyncio, which a build would load before its reading
-    # worker starts, while the other cores wait.
-    from pagefind.service import get_executable
+    from pagefind.service import get_executable  # brings asyncio: only when indexing
 
     path = get_executable()  # the pagefind_bin wheel's binary, or $PAGEFIND_BINARY_PATH
     if path is None or not os.access(path, os.X_OK):
@@ -96,139 +83,85 @@ def searchable_glob(settings):
     return "{" + ",".join(sorted(patterns)) + "}"
 
 
-class RunningIndex:
-    """Pagefind indexing ``output`` into a staging folder, started by start_index()."""
-
-    def __init__(self, output, timeout, glob):
-        self.output = output
-        self.timeout = timeout
-        self.started = time.monotonic()
-        self.staging = os.path.join(output, f".{BUNDLE_DIR}-staging")
-        for leftover in (self.staging, os.path.join(output, f".{BUNDLE_DIR}-previous")):
-            shutil.rmtree(leftover, ignore_errors=True)
-        command = [pagefind_executable(), "--site", output, "--output-path", self.staging]
-        command += ["--quiet", "--glob", glob]
-        try:
-            self.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            )
-        except OSError as exc:
-            raise SearchIndexError(f"could not run Pagefind on {output}: {exc}") from exc
-
-    def finish(self):
-        """Wait for Pagefind, then swap its bundle in; return the number of pages."""
-        remaining = self.timeout - (time.monotonic() - self.started)
-        try:
-            report, _ = self.process.communicate(timeout=max(remaining, 0.001))
-        except subprocess.TimeoutExpired as exc:
-            self.process.kill()
-            self.process.communicate()
-            shutil.rmtree(self.staging, ignore_errors=True)
-            raise SearchIndexError(
-                f"Pagefind took more than {self.timeout} s indexing {self.output}"
-            ) from exc
-        report = " ".join(report.split())
-        if self.process.returncode != 0:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            raise SearchIndexError(
-                f"Pagefind failed (exit {self.process.returncode}) indexing {self.output}: {report}"
-            )
-        pages = indexed_pages(self.staging)
-        if pages == 0:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            raise SearchIndexError(f"Pagefind indexed no page in {self.output}")
-        if report:
-            logger.warning("%s: Pagefind reported: %s", self.output, report)
-        bundle = os.path.join(self.output, BUNDLE_DIR)
-        previous = os.path.join(self.output, f".{BUNDLE_DIR}-previous")
-        if os.path.exists(bundle):
-            os.rename(bundle, previous)
-        os.rename(self.staging, bundle)
-        shutil.rmtree(previous, ignore_errors=True)
-        return pages
+def searchable_digest(output, settings, executable):
+    """A hash of Pagefind's version and of every file it indexes, path and bytes."""
+    patterns = searchable_glob(settings)[1:-1].split(",")
+    pattern = re.compile("|".join(re.escape(p).replace(r"\*", "[^/]*") for p in patterns))
+    digest = hashlib.sha256(executable.encode())
+    digest.update(str(os.stat(executable).st_size).encode())
+    for folder, dirs, files in sorted(os.walk(output)):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, output)
+            if pattern.fullmatch(relative):
+                digest.update(relative.encode() + b"\0")
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+    return digest.hexdigest()
 
 
-# Output folder -> its RunningIndex, from SearchIndexGenerator to `finalized`.
-_running = {}
-
-
-def start_index(settings, output_path):
-    output = os.path.abspath(output_path)
+def run_pagefind(output, settings, executable, staging):
+    """Index ``output`` into ``staging``; return the number of pages indexed."""
     timeout = plugin_settings.get(settings, "STAFFBLOG_SEARCH_TIMEOUT")
-    return RunningIndex(output, timeout, searchable_glob(settings))
-
-
-# ArticlesGenerator -> its writer, between its article pages and the rest of its output.
-_articles_written = {}
-
-
-def write_article_pages_only(generator, writer):
-    """ArticlesGenerator's turn: its article pages; the rest waits for SearchIndexGenerator."""
-    generator.generate_articles(
-        partial(writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
-    )
-    _articles_written[generator] = writer
-
-
-def write_rest_of_articles_output(generator, writer):
-    generator.generate_articles = lambda write: None  # written already
+    command = [executable, "--site", output, "--output-path", staging]
+    command += ["--quiet", "--glob", searchable_glob(settings)]
     try:
-        ArticlesGenerator.generate_output(generator, writer)
-    finally:
-        del generator.generate_articles
+        finished = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SearchIndexError(f"Pagefind took more than {timeout} s indexing {output}") from exc
+    except OSError as exc:
+        raise SearchIndexError(f"could not run Pagefind on {output}: {exc}") from exc
+    report = " ".join((finished.stdout + finished.stderr).split())
+    if finished.returncode != 0:
+        raise SearchIndexError(
+            f"Pagefind failed (exit {finished.returncode}) indexing {output}: {report}"
+        )
+    pages = indexed_pages(staging)
+    if pages == 0:
+        raise SearchIndexError(f"Pagefind indexed no page in {output}")
+    if report:
+        logger.warning("%s: Pagefind reported: %s", output, report)
+    return pages
 
 
-def articles_first(generators):
-    _articles_written.clear()  # a failed build may have left its generator here
-    for generator in generators:
-        if isinstance(generator, ArticlesGenerator):
-            generator.generate_output = MethodType(write_article_pages_only, generator)
-
-
-class SearchIndexGenerator(Generator):
-    """Starts Pagefind, then writes the output it does not read (see the module's notes)."""
-
-    def generate_context(self):
-        pass
-
-    def generate_output(self, writer):
-        self.start_pagefind()
-        for generator in list(_articles_written):
-            write_rest_of_articles_output(generator, _articles_written.pop(generator))
-
-    def start_pagefind(self):
-        if plugin_settings.get(self.settings, "STAFFBLOG_SEARCH_IN_BACKGROUND"):
-            return
-        output = os.path.abspath(self.output_path)
-        abandoned = _running.pop(output, None)  # left by a build that failed
-        if abandoned is not None:
-            abandoned.process.kill()
-            abandoned.process.communicate()
-        try:
-            _running[output] = start_index(self.settings, output)
-        except SearchIndexError as exc:
-            logger.error("search index: %s", exc)
-
-
-def index_site(pelican):
-    output = os.path.abspath(pelican.output_path)
-    running = _running.pop(output, None)
-    if running is not None:
-        index_logged(running.finish, output, running.started)
-    elif plugin_settings.get(pelican.settings, "STAFFBLOG_SEARCH_IN_BACKGROUND"):
-        threading.Thread(
-            target=index_logged,
-            args=(lambda: start_index(pelican.settings, output).finish(), output),
-            name="search-index",
-            daemon=True,
-        ).start()
-
-
-def index_logged(index, output, started=None):
-    started = time.monotonic() if started is None else started
+def build_index(output, settings):
+    """Write the site's search bundle, from the cache or by Pagefind; return its pages."""
+    executable = pagefind_executable()
+    cache = plugin_settings.cache_folder(settings, "search")
+    cached = os.path.join(cache, searchable_digest(output, settings, executable))
+    staging = os.path.join(output, f".{BUNDLE_DIR}-staging")
+    previous = os.path.join(output, f".{BUNDLE_DIR}-previous")
+    for leftover in (staging, previous):
+        shutil.rmtree(leftover, ignore_errors=True)
     try:
-        with _indexing:
-            pages = index()
+        if os.path.isdir(cached):
+            shutil.copytree(cached, staging)
+        else:
+            run_pagefind(output, settings, executable, staging)
+            shutil.rmtree(cache, ignore_errors=True)  # one bundle kept: the newest
+            shutil.copytree(staging, f"{cached}.tmp")
+            os.rename(f"{cached}.tmp", cached)
+        pages = indexed_pages(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    bundle = os.path.join(output, BUNDLE_DIR)
+    if os.path.exists(bundle):
+        os.rename(bundle, previous)
+    os.rename(staging, bundle)
+    shutil.rmtree(previous, ignore_errors=True)
+    return pages
+
+
+def index_site(output_path, settings):
+    """Index the written site; a failure is logged as an error (it stops a publish)."""
+    output = os.path.abspath(output_path)
+    started = time.monotonic()
+    try:
+        pages = build_index(output, settings)
     except SearchIndexError as exc:
         logger.error("search index: %s", exc)
         return
@@ -239,20 +172,3 @@ def index_logged(index, output, started=None):
         BUNDLE_DIR,
         folder_size(os.path.join(output, BUNDLE_DIR)) // 1024,
     )
-
-
-def get_generators(pelican):
-    return SearchIndexGenerator
-
-
-def wait_for_index_late(pelican):
-    # Connected when every plugin has connected its own `finalized` receivers, so they
-    # (the sitemap's, say) run while Pagefind finishes instead of after it.
-    signals.finalized.disconnect(index_site)
-    signals.finalized.connect(index_site)
-
-
-def register():
-    signals.initialized.connect(wait_for_index_late)
-    signals.all_generators_finalized.connect(articles_first)
-    signals.get_generators.connect(get_generators)

@@ -1,17 +1,12 @@
 """Search-engine metadata: absolute URLs and each article's JSON-LD.
 
-``SITE_ABSOLUTE_URL`` is SITEURL as configured, for canonical links, OpenGraph
-and robots.txt: with RELATIVE_URLS Pelican rewrites SITEURL per page.
-
 Each article gets a schema.org ``BlogPosting`` with its authors as ``Person``.
 
 The dict is stored on ``article.structured_data``; the theme serialises it with
-Jinja's ``tojson`` (which escapes ``<``, ``>`` and ``&``), so other modules can
-add fields (``commentCount``) before the pages are written.
+Jinja's ``tojson`` (which escapes ``<``, ``>`` and ``&``).
 """
 
 from markupsafe import Markup
-from pelican import signals
 
 from . import settings as plugin_settings
 
@@ -56,15 +51,8 @@ def blog_posting(article, settings):
     return data
 
 
-def add_structured_data(generator):
-    for article in generator.articles + generator.hidden_articles:
-        article.structured_data = blog_posting(article, generator.settings)
-
-
-def remember_absolute_url(pelican):
-    pelican.settings["SITE_ABSOLUTE_URL"] = pelican.settings.get("SITEURL", "")
-
-
-def register():
-    signals.initialized.connect(remember_absolute_url)
-    signals.article_generator_finalized.connect(add_structured_data)
+def add_structured_data(article, settings):
+    article.structured_data = blog_posting(article, settings)
+    thread = getattr(article, "comment_thread", None)
+    if thread is not None:
+        article.structured_data["commentCount"] = thread.count

@@ -4,16 +4,6 @@ Override any of them in ``pelicanconf.py`` (or ``publishconf.py``).
 """
 
 DEFAULTS = {
-    # A full build reading at least this many uncached Markdown articles shares their
-    # conversion with a worker process (markdown_reader.py); below it, one is faster.
-    "STAFFBLOG_PARALLEL_READ_MIN_FILES": 64,
-    # Keep the objects that live as long as the build (modules, settings, the content
-    # read) out of Python's garbage-collector passes during it, and out of the passes
-    # of Python's shutdown (collector.py).
-    "STAFFBLOG_GC_FREEZE": True,
-    # Compiled templates are kept here between builds (template_cache.py). None means
-    # CACHE_PATH/templates; an empty string turns the cache off.
-    "STAFFBLOG_TEMPLATE_CACHE_PATH": None,
     # Folder, relative to PATH, holding one Markdown bio per author.
     "STAFFBLOG_AUTHORS_DIR": "authors",
     # Pygments styles compiled into theme/css/pygments.css: light, then dark scheme.
@@ -32,18 +22,20 @@ DEFAULTS = {
     "STAFFBLOG_TOC_MIN_WORDS": 600,
     # Seconds Pagefind may take to index the built site before the build reports an error.
     "STAFFBLOG_SEARCH_TIMEOUT": 300,
-    # Index in a background thread, so the build returns before the index is rewritten.
-    # Only the development server turns this on: its browser reloads sooner, and search
-    # catches up a second later. Builds that end (make html, make publish) wait for it.
-    "STAFFBLOG_SEARCH_IN_BACKGROUND": False,
-    # Skip rendering a page whose inputs are those of its file in the output folder
-    # (unchanged_pages.py). Only the development server turns this on: after an edit in
-    # an article's body it renders that article's page instead of the whole site.
-    "STAFFBLOG_REUSE_UNCHANGED_PAGES": False,
-    # --- Comments (plugins/staffblog/comments.py), served by a self-hosted Isso ---------
+    # Compiled templates are kept here between builds (template_cache.py). None means
+    # CACHE_PATH/templates; an empty string turns the cache off.
+    "STAFFBLOG_TEMPLATE_CACHE_PATH": None,
+    # Processes that read Markdown files the content cache lacks (read_ahead.py) and
+    # render checklist PDFs (pdfs.py) beside the build; 0 does all of it in the build
+    # process. Either way the site is the same.
+    "STAFFBLOG_WORKERS": 2,
+    # Set by the development server only (tools/devserver.py): the files changed since
+    # its last good build, or None when it does not know. See preview.py.
+    "STAFFBLOG_PREVIEW_CHANGED": None,
+    # --- Comments (comments.py), served by a self-hosted Isso -------------------------
     # Public URL of the Isso comment server, without a trailing slash. The article page
-    # loads ISSO_URL + "/js/embed.min.js" when a reader scrolls near the comments. The
-    # default is the server `make serve` / `make comments` start; publishconf.py uses
+    # loads ISSO_URL + "/js/embed.min.js" when a reader scrolls near the comments.
+    # pelicanconf.py points it at the server `make serve` starts; publishconf.py uses
     # SITEURL + "/isso" (nginx proxies /isso/ to Isso). An empty string turns the live
     # comment form off everywhere (the approved comments are still rendered statically).
     "ISSO_URL": "http://127.0.0.1:8080",
@@ -74,7 +66,7 @@ DEFAULTS = {
     # TrueType fonts embedded in the PDF, one per style: file names ReportLab finds on
     # its font path or absolute paths. The default, Bitstream Vera, ships with ReportLab
     # and has the curly quotes and dashes; a character the fonts lack stops the PDF with
-    # a warning naming the article and item.
+    # an error naming the article and item.
     "CHECKLIST_PDF_FONTS": {
         "normal": "Vera.ttf",
         "bold": "VeraBd.ttf",
@@ -90,3 +82,8 @@ def get(settings, name):
         raise KeyError(f"staffblog: unknown setting {name}")
     value = settings.get(name)
     return DEFAULTS[name] if value is None else value
+
+
+def cache_folder(settings, name):
+    """A folder of the plugin's own under CACHE_PATH (shared by every kind of build)."""
+    return f"{settings['CACHE_PATH']}/staffblog/{name}"

@@ -20,7 +20,6 @@ import os
 
 from jinja2 import FileSystemBytecodeCache, nodes
 from jinja2.ext import Extension
-from pelican import signals
 
 from . import settings as plugin_settings
 
@@ -62,7 +61,3 @@ def prepare_environment(generator):
         os.makedirs(folder, exist_ok=True)
         generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
     generator.env.add_extension(FragmentCache)
-
-
-def register():
-    signals.generator_init.connect(prepare_environment)

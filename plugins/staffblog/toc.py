@@ -1,9 +1,9 @@
 """Table of contents for long articles: ``article.toc_entries``.
 
 Python-Markdown's ``toc`` extension (enabled in ``MARKDOWN``) gives every heading
-an ``id``; Pelican keeps the extension's token list on its Markdown instance and
-drops it, so this module reads the ``<h2>``/``<h3>`` headings back from the
-article's HTML and nests them with the extension's own ``nest_toc_tokens``.
+an ``id``; Pelican does not keep the extension's token list, so the ``<h2>``/``<h3>``
+headings are read back from the article's HTML when it is read (reader.py) and
+nested here with the extension's own ``nest_toc_tokens``.
 
 An article gets a table of contents when it is long: at least
 ``STAFFBLOG_TOC_MIN_HEADINGS`` ``<h2>`` headings and at least
@@ -17,13 +17,13 @@ article gets none.
 import logging
 
 from markdown.extensions.toc import nest_toc_tokens
-from pelican import signals
 
 from . import settings as plugin_settings
 from .reading_time import counted_words
 
 logger = logging.getLogger(__name__)
 
+HEADINGS_METADATA = "toc_headings"
 LEVELS = ("h2", "h3")
 YES = {"yes", "true", "on", "1"}
 NO = {"no", "false", "off", "0"}
@@ -31,8 +31,8 @@ NO = {"no", "false", "off", "0"}
 
 def headings(html):
     """Every <h2>/<h3> in ``html`` in document order; ``id`` is None where it has none."""
-    # Imported here, not at start-up: a build forks its reading worker once the plugins
-    # are loaded, and the worker never needs BeautifulSoup (60 ms to import).
+    if "<h2" not in (html or "") and "<h3" not in html:
+        return []  # most posts: nothing to parse
     from bs4 import BeautifulSoup
 
     return [
@@ -41,7 +41,7 @@ def headings(html):
             "id": element.get("id"),
             "name": " ".join(element.get_text(" ").split()),
         }
-        for element in BeautifulSoup(html or "", "html.parser").find_all(LEVELS)
+        for element in BeautifulSoup(html, "html.parser").find_all(LEVELS)
     ]
 
 
@@ -65,12 +65,11 @@ def wanted(article, tokens, settings):
     ) and words >= plugin_settings.get(settings, "STAFFBLOG_TOC_MIN_WORDS")
 
 
-def toc_entries(article, settings):
-    html = article._content or ""
-    if "<h2" not in html and "<h3" not in html:
-        return []  # most posts: nothing to parse
-    tokens = headings(html)
-    if not wanted(article, tokens, settings):
+def entries(article, settings):
+    tokens = article.metadata.get(HEADINGS_METADATA)
+    if not isinstance(tokens, list):  # not read by reader.py: another format
+        tokens = headings(article._content)
+    if not tokens or not wanted(article, tokens, settings):
         return []
     for token in tokens:
         if not token["id"]:
@@ -80,13 +79,4 @@ def toc_entries(article, settings):
                 article.source_path,
                 token["name"],
             )
-    return nest_toc_tokens([token for token in tokens if token["id"]])
-
-
-def add_toc(generator):
-    for article in generator.articles + generator.hidden_articles + generator.drafts:
-        article.toc_entries = toc_entries(article, generator.settings)
-
-
-def register():
-    signals.article_generator_finalized.connect(add_toc)
+    return nest_toc_tokens([dict(token) for token in tokens if token["id"]])

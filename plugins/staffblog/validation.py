@@ -1,15 +1,13 @@
 """Reject content a reader would see broken: two articles at the same URL.
 
 Pelican itself reports a missing title or date ("Skipping <file>: could not find
-information about 'title'"); markdown_reader.py names the field of an unreadable
+information about 'title'"); reader.py names the field of an unreadable
 metadata value. This module adds the clash Pelican would only report half-way
 through writing, without naming the sources.
 """
 
 import logging
 from collections import defaultdict
-
-from pelican import signals
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +34,3 @@ def drop_clashing_urls(generator):
     if clashing:
         # Taxonomies are built right after this signal, from the filtered list.
         generator.articles = [a for a in generator.articles if id(a) not in clashing]
-
-
-def register():
-    signals.article_generator_pretaxonomy.connect(drop_clashing_urls)

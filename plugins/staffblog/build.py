@@ -1,0 +1,75 @@
+"""One build of the site: what the plugin adds, in the order it must happen.
+
+Pelican creates a ``SiteBuild`` for every build (it is a generator, returned at
+``get_generators``) after the articles and pages generators, so it runs once all the
+content is read and before anything is written, and writes after their pages:
+
+1. ``generate_context``: author bios, comment threads, reading time, table of
+   contents, structured data, then the checklists (their PDFs start rendering), and
+   for the development server the pages to render (preview.py);
+2. ``generate_output``: the checklist pages, the Pygments stylesheet, the PDFs,
+   then the search index over every page written.
+
+All of a build's state lives on this object; nothing outlives it but the files in
+CACHE_PATH.
+"""
+
+import logging
+
+from pelican.generators import Generator
+
+from . import authors, checklist, comments, preview, pygments_css, search, seo, toc
+from .pdfs import PdfRenderer
+from .reading_time import add_reading_time, words_per_minute
+
+logger = logging.getLogger(__name__)
+
+
+class SiteBuild(Generator):
+    def generate_context(self):
+        settings, context = self.settings, self.context
+        articles = context.get("articles", [])
+        hidden = context.get("hidden_articles", [])
+        pages = context.get("pages", []) + context.get("hidden_pages", [])
+        drafts = context.get("drafts", []) + context.get("draft_pages", [])
+        every = articles + hidden + pages + drafts
+        for content in every:
+            # Pelican formats a URL anew at each of the ~30 reads per post (three strftime
+            # calls for /blog/Y/M/D/): kept as the post's documented `URL:` override instead.
+            content.override_url = content.url
+        context["AUTHOR_BIOS"] = authors.attach_bios(
+            articles + hidden + context.get("drafts", []),
+            [author for author, _articles in context.get("authors", [])],
+            settings,
+        )
+        # Drafts get no thread: their URL is not the one the published post will have.
+        comments.attach_threads(articles + hidden + pages, settings)
+        wpm = words_per_minute(settings)
+        for article in articles + hidden + context.get("drafts", []):
+            if wpm:
+                add_reading_time(article, wpm)
+            article.toc_entries = toc.entries(article, settings)
+        for article in articles + hidden:
+            seo.add_structured_data(article, settings)
+        self.pdfs = PdfRenderer(settings)
+        self.checklists = checklist.collect(articles, settings, self.output_path, self.pdfs)
+        context.update(checklist.context_values(settings, self.checklists))
+        # SITEURL as configured, for canonical links and OpenGraph: with RELATIVE_URLS
+        # Pelican rewrites SITEURL per page.
+        context["SITE_ABSOLUTE_URL"] = settings.get("SITEURL", "")
+        preview.choose_pages(every, settings)
+
+    def generate_output(self, writer):
+        checklist.write(self, writer, self.checklists)
+        pygments_css.write_stylesheet(self.settings, self.output_path)
+        self.pdfs.finish()
+        if isinstance(writer, preview.PreviewWriter):
+            writer.report()
+            if writer.write_only is not None:
+                logger.info("search index: kept (only the edited pages were rendered again)")
+                return
+        search.index_site(self.output_path, self.settings)
+
+
+def get_generators(pelican):
+    return SiteBuild

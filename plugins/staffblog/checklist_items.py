@@ -1,0 +1,294 @@
+"""A checklist's items: what one ``<li>`` of an article's task list says.
+
+Each item is read from the article's HTML (BeautifulSoup) into a ``ChecklistItem``
+that carries its text in every form a download needs: inline HTML, plain text,
+Markdown and ReportLab's paragraph markup. checklist_source.py finds the list.
+"""
+
+import dataclasses
+import re
+from urllib.parse import urljoin
+
+from markupsafe import Markup, escape
+from pelican.utils import slugify
+
+from .checklist_timing import Timing, TimingError, parse_timing
+
+REMIND_ATTRIBUTE = "remind"
+ID_WORDS = 6
+
+BLOCK_TAGS = {"p"}  # block elements inside an item that read as one paragraph
+# What an item cannot hold: it prints as one paragraph beside its box.
+FORBIDDEN_TAGS = {"ul", "ol", "blockquote", "pre", "table", "div", "hr", "img"}
+FORBIDDEN_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6"}
+INLINE_MARKS = {
+    # tag: (Markdown delimiter, ReportLab tag)
+    "strong": ("**", "b"),
+    "b": ("**", "b"),
+    "em": ("*", "i"),
+    "i": ("*", "i"),
+}
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+MARKDOWN_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # would open an HTML tag or autolink
+# A "{: remind=… }" left as text: Markdown did not read it as an attribute list.
+MISPLACED_TIMING = re.compile(r"\{:?[^{}]*\bremind\s*=[^{}]*\}")
+MISPLACED_HINT = (
+    "put the '{: remind=\"…\" }' on the line right below the item's text "
+    "(no blank line between), indented like the text"
+)
+ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def pdf_escape(text):
+    """Text for ReportLab's paragraph markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ChecklistError(ValueError):
+    """A list that cannot be a checklist; the message names the item (not the file)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistItem:
+    id: str  # stable: localStorage key, calendar UID, HTML ids
+    html: Markup  # inline HTML (bold, italic, code, links)
+    text: str  # plain text
+    lead: str  # the bold phrase the item starts with, or ""
+    markdown: str  # inline Markdown
+    pdf_markup: str  # ReportLab paragraph markup
+    timing: Timing | None = None
+
+    @property
+    def summary(self):
+        """A calendar event title: the lead phrase, else the text cut at a word."""
+        if self.lead:
+            return self.lead.rstrip(" .,:;—–-")
+        if len(self.text) <= 70:
+            return self.text
+        return self.text[:70].rsplit(" ", 1)[0] + "…"
+
+    def with_links(self, base_url, resolve_link):
+        """The item with its links resolved (``resolve_link``) and made absolute."""
+        if "<a " not in self.html:
+            return self
+        from bs4 import BeautifulSoup
+
+        inline = InlineText(base_url, resolve_link)
+        inline.walk(soup_parts(BeautifulSoup(self.html, "html.parser")))
+        html, _text, markdown, pdf = inline.result()
+        return dataclasses.replace(self, html=html, markdown=markdown, pdf_markup=pdf)
+
+
+class InlineText:
+    """Turns an item's inline HTML into HTML, plain text, Markdown and PDF markup."""
+
+    def __init__(self, base_url="", resolve_link=None):
+        self.base_url = base_url
+        self.resolve_link = resolve_link
+        self.html, self.text, self.markdown, self.pdf = [], [], [], []
+
+    def add_text(self, raw, in_code=False):
+        text = re.sub(r"\s+", " ", raw)
+        if not text:
+            return
+        self.html.append(str(escape(text)))
+        self.text.append(text)
+        self.pdf.append(pdf_escape(text))
+        if not in_code:
+            text = MARKDOWN_TAG_START.sub("&lt;", MARKDOWN_SPECIAL.sub(r"\\\1", text))
+        self.markdown.append(text)
+
+    def walk(self, parts, in_code=False):
+        """Add inline content: ``parts`` from soup_parts()."""
+        for part in parts:
+            if isinstance(part, str):
+                self.add_text(part, in_code)
+                continue
+            name, href, children = part
+            if name in INLINE_MARKS:
+                self.mark(children, name, *INLINE_MARKS[name], in_code)
+            elif name == "code":
+                self.code(children)
+            elif name == "a" and href:
+                self.link(children, href, in_code)
+            elif name == "br":
+                self.add_text(" ")
+            else:  # any other inline element keeps its text only
+                self.walk(children, in_code)
+
+    def mark(self, children, tag, delimiter, pdf_tag, in_code):
+        self.html.append(f"<{tag}>")
+        self.markdown.append(delimiter)
+        self.pdf.append(f"<{pdf_tag}>")
+        self.walk(children, in_code)
+        self.html.append(f"</{tag}>")
+        self.markdown.append(delimiter)
+        self.pdf.append(f"</{pdf_tag}>")
+
+    def code(self, children):
+        self.html.append("<code>")
+        self.markdown.append("`")
+        self.walk(children, in_code=True)
+        self.html.append("</code>")
+        self.markdown.append("`")
+
+    def link(self, children, href, in_code):
+        if self.resolve_link is not None:
+            href = urljoin(self.base_url, self.resolve_link(href))
+        self.html.append(f'<a href="{escape(href)}">')
+        self.markdown.append("[")
+        self.pdf.append(f'<a href="{pdf_escape(href)}" color="#0b5cad">')
+        self.walk(children, in_code)
+        self.html.append("</a>")
+        self.markdown.append(f"]({href})")
+        self.pdf.append("</a>")
+
+    def result(self):
+        return (
+            Markup("".join(self.html).strip()),
+            "".join(self.text).strip(),
+            "".join(self.markdown).strip(),
+            "".join(self.pdf).strip(),
+        )
+
+
+def short(text, limit=60):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+NO_BOX = "has no box: start every item of the checklist with '- [ ] '"
+ONE_PARAGRAPH = "a checklist item is one paragraph of text"
+
+
+def holds(tag):
+    """What an item holding a ``tag`` element is said to hold."""
+    return "a nested list" if tag in ("ul", "ol") else f"a <{tag}>"
+
+
+# The errors of a list, whichever way it is read (from the HTML or from the tree).
+
+
+def item_from(paragraphs, remind, item_id, lead):
+    """The ChecklistItem of an item's inline content, read one paragraph at a time.
+
+    ``paragraphs`` holds, per paragraph, its parts (soup_parts());
+    ``remind`` and ``item_id`` are the item's attributes (None when absent).
+    """
+    inline = InlineText()
+    for parts in paragraphs:
+        inline.walk(parts)
+        inline.add_text(" ")
+    html, text, markdown, pdf = inline.result()
+    if MISPLACED_TIMING.search(text):
+        raise ChecklistError(f"checklist item {short(text)!r}: {MISPLACED_HINT}")
+    if not text:
+        raise ChecklistError("a checklist item has no text")
+
+    timing = None
+    if remind is not None:
+        try:
+            timing = parse_timing(remind)
+        except TimingError as exc:
+            raise ChecklistError(f"checklist item {short(text)!r}: {exc}") from None
+
+    item_id = item_id or ""
+    if item_id and not ITEM_ID.match(item_id):
+        raise ChecklistError(
+            f"checklist item {short(text)!r}: id {item_id!r} must start with a "
+            "letter and hold only letters, digits, '-' and '_'"
+        )
+    return ChecklistItem(
+        id=item_id,
+        html=html,
+        text=text,
+        lead=lead,
+        markdown=markdown,
+        pdf_markup=pdf,
+        timing=timing,
+    )
+
+
+# --- Reading the list from the output HTML (BeautifulSoup) ---------------------------------
+
+
+def soup_parts(node):
+    """The inline content of a BeautifulSoup node, as InlineText.walk() takes it."""
+    from bs4 import Comment, NavigableString
+
+    for child in node.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            yield str(child)
+        else:
+            yield child.name, child.get("href"), soup_parts(child)
+
+
+def lead_phrase(li):
+    """The text of a bold phrase that opens the item, if any."""
+    from bs4 import NavigableString
+
+    for child in li.children:
+        if isinstance(child, NavigableString):
+            if str(child).strip():
+                return ""
+            continue
+        if child.name in BLOCK_TAGS:
+            return lead_phrase(child)
+        if child.name in ("strong", "b"):
+            return " ".join(child.get_text().split())
+        return ""
+    return ""
+
+
+def read_item(li):
+    """One ``<li>`` of the task list as a ChecklistItem; also cleans the ``<li>``."""
+    from bs4 import NavigableString
+
+    if "task-list-item" not in (li.get("class") or ()):
+        raise ChecklistError(f"checklist item {short(li.get_text(' '))!r} {NO_BOX}")
+    boxes = []
+    for tag in li.find_all(True):  # one pass: the builds stay fast
+        if tag.name == "input" and tag.get("type") == "checkbox":
+            boxes.append(tag)
+        elif tag.name in FORBIDDEN_TAGS:
+            raise ChecklistError(
+                f"checklist item {short(li.get_text(' '))!r} holds {holds(tag.name)}; "
+                f"{ONE_PARAGRAPH}"
+            )
+    for box in boxes:
+        box.decompose()
+    blocks = [tag for tag in li.children if getattr(tag, "name", None) in BLOCK_TAGS]
+    first = next(iter(li.contents), None)
+    if isinstance(first, NavigableString):
+        first.replace_with(str(first).lstrip())
+    remind = li.get(REMIND_ATTRIBUTE)
+    if remind is not None:
+        del li[REMIND_ATTRIBUTE]
+    return item_from(
+        [soup_parts(block) for block in blocks] if blocks else [soup_parts(li)],
+        remind,
+        li.get("id"),
+        lead_phrase(li),
+    )
+
+
+def item_ids(items, slug_substitutions):
+    """Give every item a stable id: the author's ``#id``, else the slug of its first words."""
+    seen = set()
+    result = []
+    for number, item in enumerate(items, start=1):
+        item_id = item.id
+        if not item_id:
+            words = " ".join((item.lead or item.text).split()[:ID_WORDS])
+            item_id = slugify(words, regex_subs=slug_substitutions)
+            if not item_id or not item_id[0].isalpha():
+                item_id = f"item-{item_id or number}"
+        base, suffix = item_id, 2
+        while item_id in seen:
+            item_id = f"{base}-{suffix}"
+            suffix += 1
+        seen.add(item_id)
+        result.append(dataclasses.replace(item, id=item_id))
+    return tuple(result)

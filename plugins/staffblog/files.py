@@ -1,0 +1,31 @@
+"""Files the plugin keeps in CACHE_PATH: written whole or not at all."""
+
+import json
+import os
+
+
+def write_atomically(path, data):
+    """Write ``data`` (bytes) to ``path`` through a temporary file, so that a reader (or
+    a build killed half-way) never sees half a file."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def read_json(path, default=None):
+    """The JSON value in ``path``; ``default`` (or {}) if it is missing or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {} if default is None else default
+
+
+def write_json(path, value):
+    write_atomically(path, json.dumps(value, sort_keys=True).encode())

@@ -1,0 +1,138 @@
+"""The development server's rebuild renders only the pages an edit changed.
+
+After the author saves a post, the rebuild reads only that file again (Pelican's
+content cache), but Pelican would render every page of the site. The development
+server names the files changed since its last good build (``STAFFBLOG_PREVIEW_CHANGED``);
+when every one of them is an article or page whose *listing face* is unchanged, the
+rebuild renders only their own pages (and their checklist pages) and keeps the rest.
+
+A listing face is everything another page can show of an article or page: all its
+metadata but the text read from its body, and its URL, summary, reading time,
+checklist and comment count. Pages other than its own never show its body, so after
+an edit inside the body the other pages are still exact. Any other change (a title,
+a tag, a new post, a template, a bio, the settings) renders every page. Feeds are
+always written (they carry bodies), and so is a page whose file is missing.
+
+The faces of the last preview build are kept in ``CACHE_PATH/staffblog/preview.json``.
+``make html`` and ``make publish`` never skip a page.
+"""
+
+import hashlib
+import json
+import logging
+import os
+
+from pelican import signals
+from pelican.paginator import Paginator
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+from . import settings as plugin_settings
+from .checklist_source import TASK_LIST_METADATA
+from .files import read_json, write_json
+from .reading_time import WORD_COUNT_METADATA
+from .toc import HEADINGS_METADATA
+
+logger = logging.getLogger(__name__)
+
+# Read from the body: shown on the post's own page only.
+OWN_PAGE_ONLY = {WORD_COUNT_METADATA, HEADINGS_METADATA, TASK_LIST_METADATA}
+# What the build hands the writer: the output files to render, or absent for all.
+WRITE_ONLY = "STAFFBLOG_PREVIEW_WRITE_ONLY"
+
+
+def listing_face(content):
+    """A digest of everything pages other than its own show of ``content``."""
+    checklist = getattr(content, "downloadable_checklist", None)
+    thread = getattr(content, "comment_thread", None)
+    face = {
+        "metadata": {k: v for k, v in content.metadata.items() if k not in OWN_PAGE_ONLY},
+        "url": content.url,
+        "save_as": content.save_as,
+        "summary": content.summary,
+        "reading_time": getattr(content, "reading_time", None),
+        "checklist": checklist and [checklist.title, checklist.url, len(checklist.items)],
+        "comments": thread and thread.count,
+    }
+    return hashlib.sha256(json.dumps(face, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def record_path(settings):
+    return os.path.join(plugin_settings.cache_folder(settings, "preview"), "faces.json")
+
+
+def choose_pages(contents, settings):
+    """Set ``WRITE_ONLY`` when only bodies changed; record the faces for the next build."""
+    settings.pop(WRITE_ONLY, None)
+    if not settings.get("STAFFBLOG_PREVIEW"):
+        return
+    faces = {content.source_path: listing_face(content) for content in contents}
+    before = read_json(record_path(settings))
+    write_json(record_path(settings), faces)
+    changed = plugin_settings.get(settings, "STAFFBLOG_PREVIEW_CHANGED")
+    if not changed or faces != before:
+        return
+    by_source = {content.source_path: content for content in contents}
+    if not all(path in by_source for path in changed):
+        return
+    write_only = set()
+    for path in changed:
+        content = by_source[path]
+        write_only.add(content.save_as)
+        checklist = getattr(content, "downloadable_checklist", None)
+        if checklist is not None:
+            write_only.add(checklist.save_as)
+    settings[WRITE_ONLY] = write_only
+
+
+class PreviewWriter(Writer):
+    """Pelican's writer, keeping the pages outside ``WRITE_ONLY`` whose files exist."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.write_only = settings.get(WRITE_ONLY)
+        self.rendered = self.kept = 0
+
+    def write_file(
+        self, name, template, context, relative_urls=False, paginated=None,
+        template_name=None, override_output=False, url=None, **kwargs,
+    ):  # fmt: skip
+        names = self.page_names(name, url, paginated, template_name, kwargs)
+        paths = [sanitised_join(self.output_path, page) for page in names]
+        if (
+            self.write_only is None
+            or name in self.write_only
+            or not all(map(os.path.exists, paths))
+        ):
+            self.rendered += len(names)
+            return super().write_file(
+                name, template, context, relative_urls, paginated, template_name,
+                override_output, url, **kwargs,
+            )  # fmt: skip
+        self.kept += len(names)
+        for path in paths:  # still listed in the sitemap, as when they are written
+            signals.content_written.send(path, context={**context, **kwargs})
+
+    def page_names(self, name, url, paginated, template_name, kwargs):
+        """The files a write_file() call writes: one, or a listing's pages."""
+        if paginated is None:
+            paginated = {key: kwargs[key] for key in ("articles", "dates") if key in kwargs}
+        if not name or not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
+            return [name] if name else []
+        per_page = (
+            self.settings["PAGINATED_TEMPLATES"][template_name]
+            or self.settings["DEFAULT_PAGINATION"]
+        )
+        pages = Paginator(name, url, next(iter(paginated.values())), self.settings, per_page)
+        return [pages.page(number).save_as for number in pages.page_range]
+
+    def report(self):
+        logger.info(
+            "%d of %d pages rendered; the others were unchanged",
+            self.rendered,
+            self.rendered + self.kept,
+        )
+
+
+def get_writer(pelican):
+    return PreviewWriter if pelican.settings.get("STAFFBLOG_PREVIEW") else None

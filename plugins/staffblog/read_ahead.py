@@ -1,0 +1,115 @@
+"""Reading the Markdown files the content cache lacks in worker processes, ahead of Pelican.
+
+Converting Markdown is most of a cold build, and Pelican reads one file after the
+other on one core. Before it starts (``article_generator_init``), the files its
+content cache lacks are read by ``STAFFBLOG_WORKERS`` processes with the same reader,
+and their results handed to Pelican's cache through its public ``cache_data``: Pelican
+then reads them from the cache, in order, as on any cached build.
+
+A worker writes its results to a file and returns only the file's name, so a worker
+that dies never leaves half a result in the pool's pipe (a wait that would never end);
+its files are simply read by Pelican. A file the worker cannot read is left to Pelican
+too, which reports the problem; what a worker logs for a file it read is logged here.
+"""
+
+import logging
+import multiprocessing
+import os
+import pickle
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+
+from . import settings as plugin_settings
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 25  # files per task
+# In a worker process only: Pelican's readers by extension, inherited from the build.
+worker_readers = {}
+
+
+class Recorder(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        record.msg, record.args = record.getMessage(), ()  # as text: it crosses processes
+        self.records.append(record)
+
+
+def read_chunk(extension, paths, folder):
+    """Read ``paths`` (in a worker); return the file holding [(path, result, log records)]."""
+    results = []
+    root = logging.getLogger()
+    reader = worker_readers[extension]
+    for path in paths:
+        recorder = Recorder()
+        root.addHandler(recorder)
+        try:
+            content, metadata = reader.read(path)
+        except Exception:
+            continue  # Pelican reads it again, and reports why it cannot
+        finally:
+            root.removeHandler(recorder)
+        # The empty values Pelican's readers mark to be discarded are bare object()s.
+        metadata = {key: value for key, value in metadata.items() if type(value) is not object}
+        results.append((path, (content, metadata), recorder.records))
+    with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".pickle", delete=False) as out:
+        pickle.dump(results, out)
+    return out.name
+
+
+def start_worker(readers):
+    """Workers log only to their recorders: the build logs what they report."""
+    for handler in list(logging.getLogger().handlers):
+        logging.getLogger().removeHandler(handler)
+    worker_readers.update(readers)
+
+
+def read_ahead(generator):
+    """Fill Pelican's content cache for the articles it lacks, with worker processes."""
+    settings, readers = generator.settings, generator.readers
+    workers = plugin_settings.get(settings, "STAFFBLOG_WORKERS")
+    if not workers or not settings.get("CACHE_CONTENT"):
+        return
+    paths = []
+    for name in sorted(
+        generator.get_files(settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"])
+    ):
+        path = os.path.abspath(os.path.join(generator.path, name))
+        extension = name.rsplit(".", 1)[-1]
+        if extension in readers.readers and readers.get_cached_data(path) is None:
+            paths.append((extension, path))
+    if len(paths) < 2 * CHUNK:
+        return  # starting workers would cost more than it saves
+    folder = plugin_settings.cache_folder(settings, "read-ahead")
+    os.makedirs(folder, exist_ok=True)
+    # fork: the workers inherit the readers (and the plugin, which Pelican imports from
+    # PLUGIN_PATHS without putting that folder on sys.path).
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=start_worker,
+        initargs=(readers.readers,),
+    )
+    with pool:
+        futures = []
+        for start in range(0, len(paths), CHUNK):
+            chunk = paths[start : start + CHUNK]
+            extensions = {extension for extension, _path in chunk}
+            for extension in extensions:
+                names = [path for kind, path in chunk if kind == extension]
+                futures.append(pool.submit(read_chunk, extension, names, folder))
+        for future in futures:
+            try:
+                results_file = future.result()
+            except Exception:
+                continue  # a worker died: Pelican reads these files itself
+            with open(results_file, "rb") as handle:
+                results = pickle.load(handle)
+            os.remove(results_file)
+            for path, result, records in results:
+                readers.cache_data(path, result)
+                for record in records:
+                    logging.getLogger(record.name).handle(record)

@@ -1,0 +1,85 @@
+"""`make publish`: drafts and scheduled posts stay private; caches serve a fresh folder."""
+
+import datetime
+
+from conftest import SEED_URL, run_pelican, run_publish
+
+SCHEDULED = """\
+Title: Scheduled Secret Post
+Date: {date}
+Author: Barbara Feldman
+Category: Interview Tips
+Checklist: Scheduled secret checklist
+Summary: Scheduledsecretsummary words.
+
+Scheduledsecretbody text.
+
+- [ ] Scheduledsecretitem one
+"""
+
+DRAFT = """\
+Title: Draft Secret Post
+Date: 2014-05-05
+Author: Barbara Feldman
+Category: Interview Tips
+Status: draft
+
+Draftsecretbody text.
+"""
+
+DRAFT_PAGE = """\
+Title: Draft Secret Page
+Status: draft
+
+Draftsecretpage text.
+"""
+
+
+def every_file_mentioning(folder, *needles):
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [(path, n) for n in needles if n.encode() in data or n in str(path)]
+    return found
+
+
+def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_path):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    (content_copy / "articles" / "scheduled.md").write_text(SCHEDULED.format(date=tomorrow))
+    (content_copy / "articles" / "draft.md").write_text(DRAFT)
+    (content_copy / "pages" / "draft-page.md").write_text(DRAFT_PAGE)
+    needles = ("Scheduledsecret", "scheduled-secret", "Draftsecret", "draft-secret", "Draft Secret")
+
+    published = run_publish(content_copy, tmp_path / "public")
+    assert published.returncode == 0, published.log
+    assert published.path(SEED_URL).is_file()
+    assert every_file_mentioning(published.output, *needles) == []
+
+    # The preview shows them, where only the author looks.
+    preview = run_pelican(content_copy, tmp_path / "preview")
+    assert preview.returncode == 0, preview.log
+    assert preview.path(f"blog/{tomorrow:%Y/%m/%d}/scheduled-secret-post/").is_file()
+    assert preview.path("drafts/draft-secret-post/").is_file()
+
+
+def test_a_scheduled_post_is_published_by_the_first_publish_after_its_date(content_copy, tmp_path):
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    (content_copy / "articles" / "scheduled.md").write_text(SCHEDULED.format(date=yesterday))
+    published = run_publish(content_copy, tmp_path / "public")
+    assert published.returncode == 0, published.log
+    url = f"blog/{yesterday:%Y/%m/%d}/scheduled-secret-post/"
+    assert "Scheduledsecretbody" in published.path(url).read_text()
+    assert published.path("checklists/scheduled-secret-post/").is_file()
+    assert "Scheduled Secret Post" in published.path("feed/index.xml").read_text()
+
+
+def test_a_publish_into_a_fresh_folder_reuses_the_cache(content_copy, tmp_path):
+    first = run_publish(content_copy, tmp_path / "public", options=["-v"])
+    assert first.returncode == 0, first.log
+    assert "checklist PDFs: 1 rendered, 0 from the cache" in first.log
+    before = first.path(SEED_URL).read_bytes()
+    second = run_publish(content_copy, tmp_path / "public", options=["-v"])
+    assert second.returncode == 0, second.log
+    assert "checklist PDFs: 0 rendered, 1 from the cache" in second.log
+    assert second.path(SEED_URL).read_bytes() == before
