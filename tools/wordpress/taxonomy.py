@@ -19,9 +19,12 @@ def clean_name(name):
 
 def split_terms(item, terms_by_id):
     """(primary category or '', [other categories], [tags], [other taxonomy terms])."""
+    # WXR 1.0 writes tags with domain "tag", and each term once more without a domain.
     categories = [clean_name(name) for domain, _, name in item.terms if domain == "category"]
-    tags = [clean_name(name) for domain, _, name in item.terms if domain == "post_tag"]
-    other = [f"{d}:{name}" for d, _, name in item.terms if d not in ("category", "post_tag")]
+    tags = [clean_name(name) for domain, _, name in item.terms if domain in ("post_tag", "tag")]
+    categories = [c for c in dict.fromkeys(categories) if c not in tags]
+    tags = list(dict.fromkeys(tags))
+    other = [f"{d}:{n}" for d, _, n in item.terms if d not in ("category", "post_tag", "tag")]
     primary = ""
     chosen = terms_by_id.get(item.meta.get("_yoast_wpseo_primary_category", ""))
     if chosen and clean_name(chosen.name) in categories:
