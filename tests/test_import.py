@@ -157,6 +157,7 @@ def test_shortcodes_embeds_and_blocks_become_plain_html(core):
     assert "[gallery] stays literal" in cafe  # [[gallery]] is WordPress's escape
     for text in (tips, gutenberg, cafe):
         assert "<iframe" not in text and "<script" not in text and "style=" not in text
+        assert "javascript:" not in text and "onclick" not in text
 
 
 def test_simple_bodies_become_markdown(core):
@@ -207,6 +208,33 @@ def test_wordpress_com_export_with_media(tmp_path):
         "Hello, Candidates – Welcome"
     )
     assert imported.metadata("pages/careers--openings.md")["url"] == "careers/openings/"
+
+
+def test_post_the_site_already_has_is_kept_and_gets_its_comments(tmp_path):
+    """The export's copy of a post the site already has (the seed post) is not written
+    a second time; its comments go to the existing post's thread."""
+    seed = "the-value-of-post-interview-follow-up"
+    text = CORE.read_text()
+    text = text.replace("blog/2016/01/20/caf%c3%a9-r%c3%a9sum%c3%a9/", f"blog/2013/01/31/{seed}/")
+    text = text.replace("caf%c3%a9-r%c3%a9sum%c3%a9]]>", f"{seed}]]>")
+    text = text.replace("2016-01-20 08:00:00", "2013-01-31 09:00:00")
+    text = text.replace("2016-01-20 13:00:00", "2013-01-31 14:00:00")
+    export = tmp_path / "with-seed.xml"
+    export.write_text(text)
+    imported = run_import(export, tmp_path / "site", media=UPLOADS)
+    assert imported.returncode == 0, imported.stdout
+    assert sorted(p.name for p in (imported.content / "articles" / "2013").iterdir()) == [
+        f"{seed}.md"
+    ]
+    assert (imported.content / "articles/2013" / f"{seed}.md").read_bytes() == (
+        ROOT / "content/articles/2013" / f"{seed}.md"
+    ).read_bytes()
+    assert "already serves" in imported.stdout
+    thread = rows(
+        imported.db,
+        "SELECT uri FROM threads JOIN comments ON tid = threads.id WHERE author = 'Chloé'",
+    )
+    assert thread == [(f"/blog/2013/01/31/{seed}/",)]
 
 
 # --- Addresses -----------------------------------------------------------------------------

@@ -83,7 +83,10 @@ class Rewriter:
                         self.notes.append("inline style removed (the site's CSP)")
                     del element.attrs[name]
             for name in URL_ATTRIBUTES:
-                if element.get(name):
+                if element.get(name, "").strip().lower().startswith(("javascript:", "vbscript:")):
+                    self.notes.append(f"{name}={element[name]!r} removed (a script)")
+                    del element.attrs[name]
+                elif element.get(name):
                     element[name] = self.url(element[name], where)
             if element.get("srcset"):
                 candidates = []
