@@ -96,6 +96,9 @@ def test_report_lists_everything_not_carried_over(core):
     assert any("password-protected post" in line for line in decide)
     assert any("scheduled post 'Interviewing in 2030'" in line for line in decide)
     assert any("draft post 'Half-written thoughts'" in line for line in decide)
+    assert any("/author/ghostwriter/" in line and "no published post" in line for line in lost)
+    assert any("/category/old-news/" in line for line in lost)
+    assert any("1 pending comments wait" in line for line in decide)
     assert "Everything in the export is accounted for." in core.stdout
 
 
@@ -277,8 +280,10 @@ def test_unexplained_loss_exits_non_zero(tmp_path):
 
 
 def test_dry_run_writes_nothing(tmp_path):
-    first = run_import(CORE, tmp_path, "--dry-run", media=UPLOADS)
+    saved = tmp_path / "report.txt"
+    first = run_import(CORE, tmp_path, "--dry-run", "--report", str(saved), media=UPLOADS)
     assert first.returncode == 0, first.stdout
+    assert saved.read_text() == first.stdout
     assert "dry run: nothing written" in first.stdout
     assert "posts                            3         3" in first.stdout
     assert tree(first.content) == tree(ROOT / "content")

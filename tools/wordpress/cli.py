@@ -57,6 +57,12 @@ def add_comments(report, result):
         report.skip(comments.report_kind(status), text)
     for text in result.notes:
         report.note(text)
+    waiting = result.stored.get("pending", 0)
+    if waiting:
+        report.note(
+            f"{waiting} pending comments wait in Isso's moderation queue (/isso/admin/): "
+            "decide within purge-after (isso.cfg), counted from this import"
+        )
 
 
 def main(argv=None):

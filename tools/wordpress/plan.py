@@ -210,7 +210,9 @@ class Planner:
                 )
         for item in contents:
             self.place(item)
-        used = {p.item.creator for p in self.placed}
+        used = {}
+        for placed in self.placed:
+            used[placed.item.creator] = used.get(placed.item.creator) or placed.state == "published"
         self.plan.redirects = addresses.Redirects(
             served={"/" + p.url for p in self.placed if p.state == "published"}
         )
@@ -242,7 +244,7 @@ class Planner:
             if placed.path is not None:
                 self.plan.files[placed.path] = text
             self.plan.threads.append(
-                (placed.thread, taxonomy.clean_name(placed.item.title), where, placed.item.comments)
+                (placed.thread, posts.plain_title(placed.item.title), where, placed.item.comments)
             )
         for item in export.items:
             if item.type not in ("post", "page") and item.comments:

@@ -25,6 +25,10 @@ def displayed_html(planner, item, notes):
     return rewriter.rewrite(shown, where), teaser_html, rewriter
 
 
+def plain_title(title):
+    return " ".join(html.unescape(title or "").split())
+
+
 def title_text(title):
     text = html.unescape(title or "").strip()
     return text.replace("<", "&lt;").replace(">", "&gt;")

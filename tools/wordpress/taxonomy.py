@@ -67,8 +67,13 @@ def archives(export, settings, used_categories, used_tags, demoted, redirects, r
             report.note(f"category {name!r} is a tag now (it was never a post's first category)")
         else:
             report.skip("categories", f"{name!r}: no imported post uses it (no archive page)")
+            if old:
+                report.add("old URLs", exported=1)
+                report.skip("old URLs", f"{old}: archive of {name!r}, which has no posts")
             continue
         report.add("categories", carried=1)
+        if old:
+            report.add("old URLs", exported=1, carried=1)
         if old and old != new:
             feed = new + "feed/" if new.startswith("/category/") else new
             redirects.add_path(old, new, feed=feed)
@@ -81,17 +86,23 @@ def archives(export, settings, used_categories, used_tags, demoted, redirects, r
         report.add("tags", exported=1)
         if name not in used_tags:
             report.skip("tags", f"{name!r}: no imported post uses it (no archive page)")
+            if name in tag_terms:
+                report.add("old URLs", exported=1)
+                report.skip("old URLs", f"/tag/{tag_terms[name]}/: archive of a tag with no posts")
             continue
         report.add("tags", carried=1)
         new = "/" + settings["TAG_URL"].format(slug=slugify(name, settings, "TAG"))
         if name in tag_terms:
+            report.add("old URLs", exported=1, carried=1)
             if f"/tag/{tag_terms[name]}/" != new:
                 redirects.add_path(f"/tag/{tag_terms[name]}/", new, feed=new)
             redirects.add_query("tag", tag_terms[name], new)
 
 
 def authors(export, settings, existing_bios, used, content, redirects, report):
-    """{login: display name}; bio files {path: text} for authors with a description."""
+    """{login: display name}; bio files {path: text} for authors with a description.
+
+    ``used``: {login: True when they wrote a published post or page}."""
     names, files = {}, {}
     for author in export.authors:
         names[author.login] = clean_name(author.display_name)
@@ -103,9 +114,13 @@ def authors(export, settings, existing_bios, used, content, redirects, report):
         slug = slugify(name, settings, "AUTHOR")
         author = next((a for a in export.authors if a.login == login), None)
         new = "/" + settings["AUTHOR_URL"].format(slug=slug)
-        if f"/author/{wp_nicename(login)}/" != new:
-            redirects.add_path(f"/author/{wp_nicename(login)}/", new, feed=new + "feed/")
-        if author and author.id:
+        old = f"/author/{wp_nicename(login)}/"
+        report.add("old URLs", exported=1, carried=1 if used.get(login) else 0)
+        if not used.get(login):
+            report.skip("old URLs", f"{old}: archive of {name!r}, who has no published post")
+        elif old != new:
+            redirects.add_path(old, new, feed=new + "feed/")
+        if author and author.id and used.get(login):
             redirects.add_query("author", author.id, new)
         if slug in existing_bios:
             report.add("authors", carried=1)
