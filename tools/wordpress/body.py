@@ -4,6 +4,7 @@
 Unicode-normalised, without whitespace (Markdown is free to reflow lines).
 """
 
+import html as html_module
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -146,7 +147,7 @@ def summary_text(html):
     for br in soup.find_all("br"):
         br.replace_with(" ")
     text = soup.get_text()
-    text = re.sub(r"\s+", " ", text).strip()
+    text = html_module.escape(re.sub(r"\s+", " ", text).strip(), quote=False)
     return markdownify.markdownify(text, escape_misc=True).strip() if text else ""
 
 

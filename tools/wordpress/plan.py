@@ -184,7 +184,10 @@ class Planner:
         path = addresses.old_path(url)
         found = query_id(url, "p", "page_id", "attachment_id", "cat", "tag", "author")
         if found:
-            return self.plan.redirects.queries.get(addresses.query_key(*found))
+            target = self.plan.redirects.queries.get(addresses.query_key(*found))
+            if target is None:
+                self.report.note(f"link to {url}: no public page of the export; left as it was")
+            return target
         for placed in self.placed:
             if placed.state == "published" and path in (placed.old, "/" + placed.url):
                 return "/" + placed.url
