@@ -117,6 +117,9 @@ def to_markdown(html):
         escape_misc=True,
         strip_document="strip",
     )
+    # Python-Markdown does not unescape "\&"; a bare "&" reads as itself (the check in
+    # convert() still falls back to HTML should an entity appear).
+    text = text.replace("\\&", "&")
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
