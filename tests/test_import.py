@@ -165,6 +165,9 @@ def test_shortcodes_embeds_and_blocks_become_plain_html(core):
 
 
 def test_simple_bodies_become_markdown(core):
+    firm = core.body("pages/our-firm.md")
+    assert "<" not in firm and "> Hiring is a \\*human\\* business." in firm
+    assert "[the team](/our-firm/team/)" in firm and "1. Listen" in firm
     team = core.body("pages/our-firm--team.md")
     assert team == "Our recruiters, one by one. Teamword.\n"
     draft = core.body("articles/2030/interviewing-2030.md")
