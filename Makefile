@@ -54,6 +54,7 @@ help:
 	@echo '   make comments              run the Isso comment server alone (port $(ISSO_PORT))'
 	@echo '   make devserver [PORT=8000] serve, regenerate and reload the browser on change'
 	@echo '   make rsync_upload          publish, then upload public/ via rsync+ssh'
+	@echo '   make import WXR=export.xml [MEDIA=uploads/]  move the WordPress blog over'
 	@echo '   make test                  lint and run the whole test suite'
 	@echo '   make bench [N=1000]        build-speed and page-weight benchmark'
 	@echo '   make audit                 Lighthouse scores of the benchmark site'
@@ -103,6 +104,13 @@ devserver: $(RUNTIME_STAMP)
 publish: $(RUNTIME_STAMP)
 	"$(BIN)/python" -m tools.publish --content "$(INPUTDIR)" --output "$(PUBLISHDIR)" --settings "$(PUBLISHCONF)" -- $(PELICANOPTS)
 
+# Moves the WordPress blog over (tools/wordpress): posts, pages, authors, media, comments
+# into Isso's database, redirects for every old address; prints the report.
+# IMPORTOPTS="--dry-run" shows the report without writing; "--report FILE" keeps it.
+import: $(RUNTIME_STAMP)
+	@test -n "$(WXR)" || { echo 'usage: make import WXR=path/to/export.xml [MEDIA=path/to/wp-content/uploads]' >&2; exit 2; }
+	"$(BIN)/python" -m tools.wordpress "$(WXR)" $(if $(MEDIA),--media "$(MEDIA)") --content "$(INPUTDIR)" $(IMPORTOPTS)
+
 rsync_upload: publish
 	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete "$(PUBLISHDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
@@ -128,4 +136,4 @@ lint: $(DEV_STAMP)
 test: lint $(NODE_STAMP)
 	"$(BIN)/python" -m pytest $(PYTEST_ARGS)
 
-.PHONY: help venv html clean regenerate serve comments devserver publish rsync_upload bench audit lint test
+.PHONY: help venv html clean regenerate serve comments devserver publish import rsync_upload bench audit lint test

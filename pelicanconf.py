@@ -25,7 +25,10 @@ RELATIVE_URLS = True
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images", "redirects"]
+# Old WordPress addresses that moved (`make import`, tools/wordpress): the static page
+# content/redirects/<old path>/index.html is saved at <old path>/index.html.
+PATH_METADATA = r"redirects/(?P<path>.+)"
 # Bios are read by the staffblog plugin, never published as articles or pages.
 ARTICLE_EXCLUDES = ["authors"]
 PAGE_EXCLUDES = ["authors"]

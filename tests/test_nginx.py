@@ -17,10 +17,12 @@ from quality_gates import csp_violations
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SHIPPED = ROOT / "deploy" / "nginx" / "blog.conf"
 SECURITY_HEADERS = ROOT / "deploy" / "nginx" / "security-headers.conf"
+REDIRECTS_MAP = ROOT / "deploy" / "nginx" / "redirects.map"
 
 
-def local_config(port, root, isso_port):
-    """blog.conf for this machine: its HTTPS server block, served over HTTP on ``port``."""
+def local_config(port, root, isso_port, redirects=REDIRECTS_MAP):
+    """blog.conf for this machine: its HTTPS server block, served over HTTP on ``port``
+    (with the redirect maps that follow it, read from ``redirects``)."""
     text = SHIPPED.read_text()
     servers = text.split("\nserver {")
     https = "server {" + servers[2]
@@ -31,6 +33,7 @@ def local_config(port, root, isso_port):
     https = https.replace(
         "include snippets/blog-security-headers.conf;", f"include {SECURITY_HEADERS};"
     )
+    https = https.replace("include snippets/blog-redirects.map;", f"include {redirects};")
     return https.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{isso_port}")
 
 

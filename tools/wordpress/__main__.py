@@ -1,0 +1,3 @@
+from tools.wordpress.cli import main
+
+raise SystemExit(main())
