@@ -31,6 +31,9 @@ def local_config(port, root, isso_port):
     https = https.replace(
         "include snippets/blog-security-headers.conf;", f"include {SECURITY_HEADERS};"
     )
+    # The http-level directives the server block needs (rate-limit zones).
+    zones = "\n".join(re.findall(r"^limit_req_zone [^;]*;", text, re.MULTILINE))
+    https = zones + "\n" + https
     return https.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{isso_port}")
 
 
