@@ -144,7 +144,9 @@ TYPOGRIFY = False
 # autoescape: every value is HTML-escaped where a template writes it, so a title or a
 # name shows exactly as written. Values that are HTML (post bodies) are marked |safe in
 # the templates, summaries and bios go through |safe_html, URLs from content through
-# |safe_url (JINJA_FILTERS, tools/template_filters.py).
+# |safe_url (JINJA_FILTERS, tools/template_filters.py). Jinja's bytecode cache
+# (cache/templates) keys on the template source only: each template that did not
+# change otherwise starts with {# autoescaped #}, so none compiled before is reused.
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
@@ -152,11 +154,6 @@ JINJA_ENVIRONMENT = {
     "auto_reload": False,
     "autoescape": True,
 }
-# Jinja's bytecode cache is keyed by template source only: a separate folder keeps
-# templates compiled before autoescape was turned on from being loaded.
-STAFFBLOG_TEMPLATE_CACHE_PATH = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "cache", "templates-autoescape"
-)
 
 # --- Theme ------------------------------------------------------------------------
 MENUITEMS = ()
