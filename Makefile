@@ -81,8 +81,9 @@ clean:
 regenerate: $(RUNTIME_STAMP)
 	"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
-# Serves output/ and runs the Isso comment server beside it (tools/comments.py);
-# Ctrl-C stops both. ISSO_ADMIN_PASSWORD sets the admin password (else a random one).
+# Serves output/ and runs the Isso comment server beside it (tools/comments.py, which
+# starts Isso through tools/isso_app.py); Ctrl-C stops both. ISSO_ADMIN_PASSWORD sets the
+# admin password and ISSO_HASH_SALT the hash salt (else random ones for the session).
 serve: $(RUNTIME_STAMP)
 	"$(BIN)/python" -m tools.comments --serve "$(OUTPUTDIR)" --bind $(SERVER) --site-port $(PORT) --port $(ISSO_PORT)
 
