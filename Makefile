@@ -86,8 +86,9 @@ clean:
 regenerate: $(RUNTIME_STAMP)
 	$(PREVIEW_ENV) "$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
-# Serves output/ and runs the Isso comment server beside it (tools/comments.py);
-# Ctrl-C stops both. ISSO_ADMIN_PASSWORD sets the admin password (else a random one).
+# Serves output/ and runs the Isso comment server beside it (tools/comments.py, which
+# starts Isso through tools/isso_app.py); Ctrl-C stops both. ISSO_ADMIN_PASSWORD sets the
+# admin password and ISSO_HASH_SALT the hash salt (else random ones for the session).
 # Builds first (cached, so quick), so the site points at these PORT and ISSO_PORT.
 serve: html
 	"$(BIN)/python" -m tools.comments --serve "$(OUTPUTDIR)" --bind $(SERVER) --site-port $(PORT) --port $(ISSO_PORT)

@@ -5,6 +5,11 @@ Every URL mirrors the firm's old WordPress blog so existing links keep working.
 """
 
 import os
+import sys
+
+# tools/ (template filters) is imported from the project folder, whatever the cwd.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tools.template_filters import JINJA_FILTERS  # noqa: F401
 
 AUTHOR = "Staffing Insights Team"
 SITENAME = "Career Advice Blog"
@@ -153,11 +158,18 @@ TYPOGRIFY = False
 
 # Templates do not change during a build; skipping the per-include freshness check
 # is a large share of the build time on a big site.
+# autoescape: every value is HTML-escaped where a template writes it, so a title or a
+# name shows exactly as written. Values that are HTML (post bodies) are marked |safe in
+# the templates, summaries and bios go through |safe_html, URLs from content through
+# |safe_url (JINJA_FILTERS, tools/template_filters.py). Jinja's bytecode cache
+# (cache/templates) keys on the template source only: each template that did not
+# change otherwise starts with {# autoescaped #}, so none compiled before is reused.
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "extensions": [],
     "auto_reload": False,
+    "autoescape": True,
 }
 
 # --- Theme ------------------------------------------------------------------------

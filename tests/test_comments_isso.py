@@ -365,7 +365,7 @@ def test_comment_survives_sigkill_right_after_it_was_accepted(tmp_path):
     )
     site.db_path.parent.mkdir(parents=True)
     command = comments_tool.isso_command(config)
-    env = child_env({"ISSO_ADMIN_PASSWORD": site.password})
+    env = child_env({"ISSO_ADMIN_PASSWORD": site.password, "ISSO_HASH_SALT": "test-salt"})
     with open(tmp_path / "isso.log", "w") as log:
         with background_process(command, site.isso_port, stdout=log, stderr=log, env=env) as isso:
             status, comment = site.post(SEED_THREAD, "Written before the crash", author="Kim")

@@ -34,6 +34,9 @@ def local_config(port, root, isso_port, redirects=REDIRECTS_MAP):
         "include snippets/blog-security-headers.conf;", f"include {SECURITY_HEADERS};"
     )
     https = https.replace("include snippets/blog-redirects.map;", f"include {redirects};")
+    # The http-level directives the server block needs (rate-limit zones).
+    zones = "\n".join(re.findall(r"^limit_req_zone [^;]*;", text, re.MULTILINE))
+    https = zones + "\n" + https
     return https.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{isso_port}")
 
 

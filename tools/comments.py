@@ -7,12 +7,18 @@ their URLs and stop everything they started, by PID, on Ctrl-C or SIGTERM.
 Isso runs from a copy of the shipped ``isso.cfg`` in a temporary folder, with its
 database path, allowed site origins, listen address and public endpoint set from the
 options here (``--set SECTION.OPTION=VALUE`` overrides anything else). The admin
-password comes from ISSO_ADMIN_PASSWORD; when it is unset a random one is made for
-this session and printed, since the shipped config must never hold a secret.
+password comes from ISSO_ADMIN_PASSWORD and the hash salt from ISSO_HASH_SALT; when
+one is unset a random one is made for this session (the password is printed), since
+the shipped config must never hold a secret.
+
+Isso runs through ``tools.isso_app`` (its WSGI application behind a middleware that
+serialises each client's posts, scopes the admin cookie and slows down failed logins),
+sending the site's security headers from deploy/nginx/security-headers.conf.
 """
 
 import argparse
 import configparser
+import importlib.util
 import logging
 import os
 import secrets
@@ -33,6 +39,8 @@ logger = logging.getLogger("comments")
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_VARIABLE = "ISSO_ADMIN_PASSWORD"
+SALT_VARIABLE = "ISSO_HASH_SALT"
+SECURITY_HEADERS = ROOT / "deploy" / "nginx" / "security-headers.conf"
 
 
 class StartError(RuntimeError):
@@ -71,12 +79,12 @@ def runtime_config(source, target, *, db, port, origins, bind="127.0.0.1", overr
     return target
 
 
-def isso_command(config_path):
-    """The ``isso`` console script of this virtualenv."""
-    executable = Path(sys.executable).parent / "isso"
-    if not executable.exists():
-        raise StartError(f"{executable} not found: run `make venv` to install Isso")
-    return [str(executable), "-c", str(config_path), "run"]
+def isso_command(config_path, headers=SECURITY_HEADERS):
+    """Isso through the wrapper (tools/isso_app.py), with this virtualenv's Python."""
+    if importlib.util.find_spec("isso") is None:
+        raise StartError("Isso is not installed: run `make venv`")
+    command = [sys.executable, "-m", "tools.isso_app", "-c", str(config_path)]
+    return command + (["--headers", str(headers)] if headers else [])
 
 
 def wait_for_port(host, port, process, timeout=30):
@@ -114,6 +122,8 @@ def running_isso(args):
         logger.info(
             "%s is not set; admin password for this session: %s", PASSWORD_VARIABLE, password
         )
+    if not env.get(SALT_VARIABLE):
+        env[SALT_VARIABLE] = secrets.token_urlsafe(18)
     Path(args.db).resolve().parent.mkdir(parents=True, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="isso-")
     try:
