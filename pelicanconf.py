@@ -161,9 +161,7 @@ TYPOGRIFY = False
 # autoescape: every value is HTML-escaped where a template writes it, so a title or a
 # name shows exactly as written. Values that are HTML (post bodies) are marked |safe in
 # the templates, summaries and bios go through |safe_html, URLs from content through
-# |safe_url (JINJA_FILTERS, tools/template_filters.py). Jinja's bytecode cache
-# (cache/templates) keys on the template source only: each template that did not
-# change otherwise starts with {# autoescaped #}, so none compiled before is reused.
+# |safe_url (JINJA_FILTERS, tools/template_filters.py).
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,

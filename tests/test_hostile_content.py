@@ -273,7 +273,7 @@ def test_unsafe_slugs_and_bio_links_never_run_or_link(browser, plugin_cases):
     root, build = plugin_cases
     output = build.output
     # Nothing written outside the output folder.
-    assert sorted(p.name for p in root.iterdir()) == ["content", "output"]
+    assert sorted(p.name for p in root.iterdir()) == ["cache", "content", "output"]
     if not output.is_dir():
         return  # the build refused everything: nothing to serve
     problems = {}

@@ -478,40 +478,10 @@ def test_stored_like_isso_api_stores_them(served):
     assert imported == via_api
 
 
-PAGE_THREADS_PLUGIN = '''
-"""Stands in for the staffblog plugin's future page threads (same shape as articles')."""
-from types import SimpleNamespace
-from urllib.parse import urlsplit
-
-from pelican import signals
-
-
-def attach(generator):
-    base = urlsplit(generator.settings.get("SITEURL", "")).path.rstrip("/")
-    for page in generator.pages:
-        is_open = str(page.metadata.get("comments", "open")).lower() != "closed"
-        page.comment_thread = SimpleNamespace(
-            id=f"{base}/{page.url}", title=page.title, server="http://127.0.0.1:8080",
-            open=is_open, comments=[], count=0,
-        )
-
-
-def register():
-    signals.page_generator_finalized.connect(attach)
-'''
-
-
-def test_pages_get_the_comment_section_once_they_have_a_thread(core, tmp_path):
+def test_imported_pages_get_the_comment_section_unless_closed(core, tmp_path):
     from conftest import run_pelican
 
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    (plugins / "page_threads.py").write_text(PAGE_THREADS_PLUGIN)
-    options = [
-        f"PLUGIN_PATHS={json.dumps([str(ROOT / 'plugins'), str(plugins)])}",
-        'PLUGINS=["staffblog", "page_threads"]',
-        f"ISSO_DB_PATH={json.dumps(str(core.db))}",
-    ]
+    options = [f"ISSO_DB_PATH={json.dumps(str(core.db))}"]
     build = run_pelican(core.content, tmp_path / "output", "pelicanconf.py", "-e", *options)
     assert build.returncode == 0, build.log
     team = build.html("our-firm/team/").select_one("#comments")
@@ -519,6 +489,3 @@ def test_pages_get_the_comment_section_once_they_have_a_thread(core, tmp_path):
     assert team.select_one("#isso-thread")["data-isso-id"] == "/our-firm/team/"
     closed = build.html("our-firm/").select_one("#comments")
     assert "Comments are closed" in closed.get_text()
-    # Without the attribute (today's plugin) a page has no comment section.
-    plain = run_pelican(core.content, tmp_path / "plain", "pelicanconf.py", "-e", options[2])
-    assert plain.html("our-firm/team/").select_one("#comments") is None

@@ -105,3 +105,21 @@ def test_a_cached_build_gives_the_same_site_and_the_same_errors(content_copy, tm
         assert f"{broken}: cannot read metadata 'date'" in build.log
     assert len(cold_pages) > 12
     assert {p: p.read_bytes() for p in cached.output.glob("blog/**/*.html")} == cold_pages
+
+
+@pytest.mark.parametrize(
+    "field", ["Slug: javascript:alert(1)", 'Slug: x"onmouseover="alert(1)"y', "URL: ../../x/"]
+)
+def test_an_address_that_is_not_a_plain_path_is_an_error_naming_the_file(
+    content_copy, tmp_path, field
+):
+    broken = content_copy / "articles" / "unsafe.md"
+    broken.write_text(GOOD_HEAD.replace("A Good Post", "Unsafe Address") + field + "\n\nBody.\n")
+    build = run_pelican(content_copy, tmp_path / "out")
+    assert f"{broken}: {field.split(':')[0]} " in build.log
+    assert "is not a plain address" in build.log
+    assert build.path(SEED_URL).is_file()
+    written = "\n".join(p.read_text() for p in build.output.rglob("*.html"))
+    assert "Unsafe Address" not in written
+    published = run_publish(content_copy, tmp_path / "public")
+    assert published.returncode != 0

@@ -7,7 +7,7 @@ Pelican creates for every build, in the order written there.
 
 from pelican import signals
 
-from . import build, preview, read_ahead, reader, template_cache, validation
+from . import build, preview, read_ahead, reader, validation
 
 
 def register():
@@ -15,6 +15,6 @@ def register():
     signals.readers_init.connect(reader.use_staffblog_reader)
     signals.article_generator_init.connect(read_ahead.read_ahead)
     signals.article_generator_pretaxonomy.connect(validation.drop_clashing_urls)
-    signals.generator_init.connect(template_cache.prepare_environment)
+    signals.page_generator_finalized.connect(validation.drop_unsafe_pages)
     signals.get_generators.connect(build.get_generators)
     signals.get_writer.connect(preview.get_writer)

@@ -1,23 +1,15 @@
 """Author bios: one Markdown file per author, attached to Pelican's Author objects.
 
-A bio file lives in ``content/<STAFFBLOG_AUTHORS_DIR>/`` and looks like::
-
-    Name: Barbara Feldman
-    Role: Staffing Consultant
-    Photo: images/authors/barbara-feldman.jpg      (optional)
-    Email: barbara@example.com                      (optional)
-    LinkedIn: https://www.linkedin.com/in/...       (optional)
-    Website: https://example.com                    (optional)
-
-    Markdown bio…
-
-Templates then read ``author.bio``, ``author.role``, ``author.photo``,
-``author.links`` and ``author.initials`` on any author object.
+A bio in ``content/<STAFFBLOG_AUTHORS_DIR>/`` has ``Name:`` and optional ``Role:``,
+``Photo:`` (a file under content/), ``Email:``, ``LinkedIn:`` and ``Website:`` lines,
+then the bio in Markdown. Templates read ``author.bio``, ``author.role``,
+``author.photo``, ``author.links`` and ``author.initials``.
 """
 
 import logging
 import os
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from pelican.urlwrappers import Author
@@ -65,9 +57,12 @@ def read_bio(path, pelican_settings):
     links = []
     for key, label in LINK_FIELDS:
         value = str(metadata.get(key, "")).strip()
-        if value:
-            href = f"mailto:{value}" if key == "email" else value
-            links.append((label, href))
+        if value and key != "email" and urlsplit(value).scheme.lower() not in ("http", "https"):
+            logger.error(
+                "%s: %s %r is not a web address; write it as https://…", path, label, value
+            )
+        elif value:
+            links.append((label, f"mailto:{value}" if key == "email" else value))
     photo = str(metadata.get("photo", "")).strip()
     if photo:
         content_root = pelican_settings["PATH"]

@@ -1,17 +1,15 @@
 """One build of the site: what the plugin adds, in the order it must happen.
 
-Pelican creates a ``SiteBuild`` for every build (it is a generator, returned at
-``get_generators``) after the articles and pages generators, so it runs once all the
-content is read and before anything is written, and writes after their pages:
+Pelican creates a ``SiteBuild`` for every build (a generator, from ``get_generators``)
+after the articles and pages generators, so it runs once all content is read and before
+anything is written, and writes after their pages:
 
-1. ``generate_context``: author bios, comment threads, reading time, table of
-   contents, structured data, then the checklists (their PDFs start rendering), and
-   for the development server the pages to render (preview.py);
-2. ``generate_output``: the checklist pages, the Pygments stylesheet, the PDFs,
-   then the search index over every page written.
+1. ``generate_context``: URLs fixed, bios, comment threads, reading time, table of
+   contents, structured data, checklists (their PDFs start), the pages to render;
+2. ``generate_output``: checklist pages, the Pygments stylesheet, the PDFs, then the
+   search index over every page written.
 
-All of a build's state lives on this object; nothing outlives it but the files in
-CACHE_PATH.
+A build's state lives on this object; only the files in CACHE_PATH outlive it.
 """
 
 import logging

@@ -1,16 +1,11 @@
 """Downloadable checklists built from an article's task list.
 
-An article opts in with a ``Checklist: <title>`` metadata line; its one task list
-(``- [ ] …`` items) becomes the checklist. An item may carry a reminder timing on the
-line below it: ``{: remind="within 24 hours" }`` (grammar in ``checklist_timing``).
-
-The list was read with the article (checklist_source.py, via reader.py). ``collect``
-turns each published article's list into its ``Checklist``, and queues its PDF
-(pdfs.py); ``write`` writes, per checklist, a printable page and a Markdown file, plus
-an index of every checklist. A bad checklist is reported as an error naming the file
-and the item, and nothing is written for it.
-
-Templates read ``article.downloadable_checklist`` (a ``Checklist`` or absent) and,
+An article opts in with a ``Checklist: <title>`` line; its one ``- [ ] …`` list, read
+with the article (checklist_source.py), becomes the checklist, and an item may carry a
+reminder timing (checklist_timing.py). ``collect`` makes each published article's
+``Checklist`` and queues its PDF (pdfs.py); ``write`` writes each printable page and
+Markdown file, and the index. A bad checklist is reported naming the file and item,
+and nothing is written for it. Templates read ``article.downloadable_checklist`` and,
 on the pages written here, ``checklist`` / ``checklists``.
 """
 

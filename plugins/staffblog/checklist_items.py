@@ -170,11 +170,7 @@ def holds(tag):
 
 
 def item_from(paragraphs, remind, item_id, lead):
-    """The ChecklistItem of an item's inline content, read one paragraph at a time.
-
-    ``paragraphs`` holds, per paragraph, its parts (soup_parts());
-    ``remind`` and ``item_id`` are the item's attributes (None when absent).
-    """
+    """The ChecklistItem of an item\'s paragraphs (soup_parts() each) and attributes."""
     inline = InlineText()
     for parts in paragraphs:
         inline.walk(parts)

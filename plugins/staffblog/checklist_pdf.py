@@ -16,6 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
+from .checklist_items import pdf_escape
+
 FONT_STYLES = ("normal", "bold", "italic", "boldItalic")
 POINT = 1
 BOX_SIZE = 11 * POINT
@@ -128,10 +130,6 @@ def styles(family):
     }
 
 
-def escape(text):
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def render(checklist, fonts, size_name):
     """The PDF's bytes. The same input gives the same bytes (ReportLab's invariant mode)."""
     family = font_family(fonts)
@@ -156,12 +154,12 @@ def render(checklist, fonts, size_name):
         initialFontSize=style["item"].fontSize,
         initialLeading=style["item"].leading,
     )
-    url = escape(checklist.article_url)
+    url = pdf_escape(checklist.article_url)
     story = [
-        Paragraph(f"<b>{escape(checklist.title)}</b>", style["title"]),
-        Paragraph(escape(checklist.site_name), style["meta"]),
+        Paragraph(f"<b>{pdf_escape(checklist.title)}</b>", style["title"]),
+        Paragraph(pdf_escape(checklist.site_name), style["meta"]),
         Paragraph(
-            f"From the article “{escape(checklist.article_title)}”: "
+            f"From the article “{pdf_escape(checklist.article_title)}”: "
             f'<a href="{url}" color="#0b5cad">{url}</a>',
             style["meta"],
         ),
@@ -173,9 +171,9 @@ def render(checklist, fonts, size_name):
     for item in checklist.items:
         text = item.markup
         if item.note:
-            text += f'<br/><font size="9" color="#444444">{escape(item.note)}</font>'
+            text += f'<br/><font size="9" color="#444444">{pdf_escape(item.note)}</font>'
         story += [CheckItem(Paragraph(text, style["item"])), Spacer(1, 10 * POINT)]
-    page_url = escape(checklist.page_url)
+    page_url = pdf_escape(checklist.page_url)
     story += [
         Spacer(1, 8 * POINT),
         Paragraph(

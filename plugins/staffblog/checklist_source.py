@@ -1,12 +1,9 @@
 """Finding an article's task list, and making it the source of a checklist.
 
-An article opts in with a ``Checklist: <title>`` metadata line; its one task list
-(``- [ ] …`` items, rendered by pymdownx.tasklist) becomes the checklist. The list is
-read once, when the article's Markdown is read (reader.py), so Pelican's content
-cache keeps it with the article for every later build. Reading it here also makes it
-a checklist source in the article's HTML: the disabled boxes and ``remind``
-attributes go, and a marker after the list tells the theme where the download box
-stands. checklist.py turns the ``TaskList`` into the article's ``Checklist``.
+The one ``- [ ] …`` list (pymdownx.tasklist) of an article with a ``Checklist:`` line
+is read once, with the article (reader.py), into a ``TaskList``; in the HTML it loses
+its disabled boxes and ``remind`` attributes, and a marker after it tells the theme
+where the download box stands.
 """
 
 import dataclasses
@@ -68,12 +65,8 @@ def no_items(title):
 
 
 def task_list_region(html):
-    """``(before, task list, after)`` when the article's one task list can be parsed alone.
-
-    Only the list is parsed then, not the whole article. Anything unusual (several or
-    nested task lists, a timing elsewhere) gets None, and the whole article is parsed
-    so the error can name what is wrong.
-    """
+    """``(before, task list, after)`` when the list can be parsed alone; else None (several
+    or nested lists, a timing elsewhere), and the whole article is parsed to say why."""
     starts = [match.start() for match in TASK_LIST_START.finditer(html)]
     if len(starts) != 1:
         return None

@@ -1,24 +1,17 @@
 """The timing grammar of checklist items: when a step's calendar reminder falls.
 
-An item carries its timing as ``{: remind="…" }`` on the line below it (see the
-README's author guide). A timing is read relative to the interview day (day 0)
-and becomes one all-day calendar event, or a repeating series of them::
+``{: remind="…" }`` under an item is read from the interview day (day 0) into one
+all-day event or a repeating series (README, "Reminder timings")::
 
-    timing  := within | after | every
-    within  := "within" amount unit          reminder on the last whole day of the window
-    after   := "after" amount unit            reminder on interview day + amount
-             | amount unit "after"
-    every   := "every" [amount] repeat-unit [","] [amount "times"]
-                                              first reminder one interval after the
-                                              interview, then every interval; without
-                                              "N times" it repeats until deleted
+    timing  := "within" amount unit            last whole day of the window
+             | "after" amount unit | amount unit "after"    day 0 + amount
+             | "every" [amount] repeat-unit [","] [amount "times"]
     amount  := 1, 2, 3 … | one … twelve | a | an
-    unit    := hour(s) | day(s) | week(s)    hours round up to whole days
-    repeat-unit := day(s) | week(s)
+    unit    := hour(s) | day(s) | week(s)      hours round up to whole days
+    repeat-unit := day(s) | week(s)            first one interval after day 0
 
-Case and extra spaces do not matter. Examples: "within 24 hours" (interview day),
-"within 3 days" (day 2), "after 1 week" (day 7), "every 3 weeks, 4 times"
-(days 21, 42, 63 and 84).
+Case and extra spaces do not matter: "within 24 hours" is day 0, "within 3 days"
+day 2, "every 3 weeks, 4 times" days 21, 42, 63 and 84.
 """
 
 import math

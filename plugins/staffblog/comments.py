@@ -1,30 +1,21 @@
 """Comments: a self-hosted Isso thread under every article and page, pre-rendered.
 
-Isso (the comment server, ``isso.cfg``) stores comments in SQLite. At build time this
-module opens that database read-only and gives every article and page a
-``comment_thread``:
+Isso stores comments in SQLite; the build reads that database read-only and gives
+every article and page a ``comment_thread``: ``id`` (the page's URL path, Isso's
+``data-isso-id``), ``comments`` (the approved ones as a tree, each rendered with
+Isso's own renderer configured from ``ISSO_CONFIG``, as the live server renders it),
+``count`` and ``open`` (False for ``Comments: closed``). Only the columns a reader may
+see are read, never e-mail or IP addresses; a deleted comment with visible replies
+stays as a placeholder.
 
-- ``thread.id`` — the Isso thread id, the page's URL path (``data-isso-id``);
-- ``thread.comments`` — the approved comments as a tree (replies nested), each
-  rendered from its stored Markdown with Isso's own ``isso.html.Markup`` configured
-  from ``ISSO_CONFIG``, so the static HTML is exactly what the live server returns;
-- ``thread.count`` — the number of approved comments (what Isso's ``/count`` says);
-- ``thread.open`` — False when the article's metadata says ``Comments: closed``.
-
-Only the columns a reader may see are ever selected: e-mail addresses and IP
-addresses are never read. Pending comments are skipped; a deleted comment that still
-has visible replies becomes a placeholder without author or text.
-
-Listings use ``thread.count``; the article's JSON-LD carries ``commentCount``.
-
-Rendering a comment costs about a millisecond; each text's HTML is kept in
-``CACHE_PATH/staffblog/comments`` under a hash of the text and the configuration, for
-every later build. The rows last read are kept there too: a database that cannot be
-read (Isso killed mid-write leaves a journal only Isso can roll back) is reported, and
-the pages keep the comments of the last build that could read it.
+Each text's HTML is kept in ``CACHE_PATH/staffblog/comments`` under a hash of the text
+and of the renderer's configuration. The rows last read are kept there too: when the
+database cannot be read (Isso killed mid-write leaves a journal only Isso can roll
+back), the build says so and the pages keep the comments it read last.
 """
 
 import configparser
+import contextlib
 import datetime
 import hashlib
 import html
@@ -105,11 +96,8 @@ def read_rows(path):
         return {}
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=10)
-        try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=10)) as connection:
             rows = connection.execute(QUERY, (MODE_APPROVED, MODE_DELETED)).fetchall()
-        finally:
-            connection.close()
     except (sqlite3.Error, OSError) as exc:
         raise CommentSourceError(str(exc)) from exc
     by_thread = {}
@@ -205,10 +193,8 @@ class StoredComments:
 
 
 def markup_digest(config_path):
-    """A hash of what renders a text: the configuration's [markup] sections, Isso's version.
-
-    The development and production configurations share them, and so share the cache.
-    """
+    """A hash of what renders a text: the [markup] sections and Isso\'s version (the
+    development and production configurations share them, and the cache)."""
     parser = configparser.RawConfigParser(interpolation=None)
     with open(config_path, encoding="utf-8") as handle:
         parser.read_file(handle)
@@ -227,11 +213,8 @@ def safe_website(value):
 
 
 def build_tree(rows, render, timezone, date_format="%Y-%m-%d %H:%M"):
-    """Nest comments under their parent the way Isso's API does; count approved ones.
-
-    Top-level comments have no parent; replies hang under a visible parent. A
-    deleted comment is kept only as the placeholder of visible replies.
-    """
+    """Nest comments as Isso\'s API does (a deleted one stays only above visible
+    replies); return them with the count of approved ones."""
     comments = {}
     for cid, parent, created, modified, mode, text, author, website in rows:
         deleted = mode == MODE_DELETED

@@ -1,12 +1,10 @@
 """Checklist PDFs, kept in CACHE_PATH under a hash of everything they show.
 
-A PDF costs far more than its page, and most builds show the same checklists as the
-last one: ``make html``, the development server and ``make publish`` (into a fresh
-folder) all take an unchanged checklist's PDF from ``CACHE_PATH/staffblog/pdfs``.
-The ones to make are rendered by a pool of ``STAFFBLOG_WORKERS`` processes while
-Pelican writes the pages (0: by the build itself, at the end). A worker writes the
-PDF into the cache and returns nothing, so a worker that dies leaves no half-read
-result: its PDFs are simply rendered by the build.
+``make html``, the development server and ``make publish`` (into a fresh folder) take
+an unchanged checklist's PDF from ``CACHE_PATH/staffblog/pdfs``. New ones are rendered
+by ``STAFFBLOG_WORKERS`` processes while Pelican writes the pages (0: by the build, at
+the end). A worker writes the PDF into the cache and returns nothing, so one that dies
+leaves no half-sent result; its PDFs are rendered by the build.
 """
 
 import contextlib
@@ -57,10 +55,7 @@ def plan(fields, settings):
 
 
 def renderer(settings):
-    """checklist_pdf with the configured fonts registered, or None after logging why not.
-
-    Imported here: a build whose PDFs are all cached never loads ReportLab's layout.
-    """
+    """checklist_pdf with the fonts registered (ReportLab loaded only now), or None."""
     from . import checklist_pdf
 
     try:
@@ -96,10 +91,10 @@ class PdfRenderer:
         future = None
         if self.workers and not os.path.exists(job.cache_path):
             if self.pool is None:
-                # fork: the worker inherits the plugin, which Pelican imports from
-                # PLUGIN_PATHS without putting that folder on sys.path.
+                # One core fewer than the workers: the build writes pages meanwhile. fork:
+                # the plugin is imported from PLUGIN_PATHS, which is not on sys.path.
                 context = multiprocessing.get_context("fork")
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+                self.pool = ProcessPoolExecutor(max(1, self.workers - 1), mp_context=context)
             future = self.pool.submit(render_to_cache, job)
         self.queued.append((target, source_path, job, future))
 

@@ -1,20 +1,14 @@
 """The development server's rebuild renders only the pages an edit changed.
 
-After the author saves a post, the rebuild reads only that file again (Pelican's
-content cache), but Pelican would render every page of the site. The development
-server names the files changed since its last good build (``STAFFBLOG_PREVIEW_CHANGED``);
-when every one of them is an article or page whose *listing face* is unchanged, the
-rebuild renders only their own pages (and their checklist pages) and keeps the rest.
-
-A listing face is everything another page can show of an article or page: all its
-metadata but the text read from its body, and its URL, summary, reading time,
-checklist and comment count. Pages other than its own never show its body, so after
-an edit inside the body the other pages are still exact. Any other change (a title,
-a tag, a new post, a template, a bio, the settings) renders every page. Feeds are
-always written (they carry bodies), and so is a page whose file is missing.
-
-The faces of the last preview build are kept in ``CACHE_PATH/staffblog/preview.json``.
-``make html`` and ``make publish`` never skip a page.
+The development server names the files changed since its last good build
+(``STAFFBLOG_PREVIEW_CHANGED``). When each is an article or page whose *listing face*
+is unchanged, the rebuild renders only their own pages (and checklist pages) and keeps
+the rest. The listing face is everything other pages can show of it: its metadata but
+what is read from its body, its URL, summary, reading time, checklist and comment count.
+Other pages never show a body, so after an edit inside one they are still exact. Any
+other change (a title, a new post, a template, a bio, the settings) renders every page;
+feeds and pages whose file is missing are always written. The faces of the last
+preview build are kept in ``CACHE_PATH/staffblog/preview``.
 """
 
 import hashlib
@@ -64,7 +58,7 @@ def record_path(settings):
 def choose_pages(contents, settings):
     """Set ``WRITE_ONLY`` when only bodies changed; record the faces for the next build."""
     settings.pop(WRITE_ONLY, None)
-    if not settings.get("STAFFBLOG_PREVIEW"):
+    if not plugin_settings.get(settings, "STAFFBLOG_PREVIEW"):
         return
     faces = {content.source_path: listing_face(content) for content in contents}
     before = read_json(record_path(settings))
@@ -135,4 +129,4 @@ class PreviewWriter(Writer):
 
 
 def get_writer(pelican):
-    return PreviewWriter if pelican.settings.get("STAFFBLOG_PREVIEW") else None
+    return PreviewWriter if plugin_settings.get(pelican.settings, "STAFFBLOG_PREVIEW") else None

@@ -1,15 +1,12 @@
-"""Reading the Markdown files the content cache lacks in worker processes, ahead of Pelican.
+"""Markdown files the content cache lacks, read by worker processes ahead of Pelican.
 
-Converting Markdown is most of a cold build, and Pelican reads one file after the
-other on one core. Before it starts (``article_generator_init``), the files its
-content cache lacks are read by ``STAFFBLOG_WORKERS`` processes with the same reader,
-and their results handed to Pelican's cache through its public ``cache_data``: Pelican
-then reads them from the cache, in order, as on any cached build.
-
-A worker writes its results to a file and returns only the file's name, so a worker
-that dies never leaves half a result in the pool's pipe (a wait that would never end);
-its files are simply read by Pelican. A file the worker cannot read is left to Pelican
-too, which reports the problem; what a worker logs for a file it read is logged here.
+Converting Markdown is most of a cold build, and Pelican reads on one core. Before it
+starts (``article_generator_init``), ``STAFFBLOG_WORKERS`` processes read the files
+its cache lacks with the same reader, and the results go into Pelican's cache through
+its public ``cache_data``; Pelican then reads them from there, in order. A worker
+writes its results to a file and returns the file's name, so one that dies leaves no
+half-sent result; a file a worker could not read is read (and reported) by Pelican, and
+what a worker logged is logged by the build.
 """
 
 import logging

@@ -1,19 +1,14 @@
 """Reading Markdown: errors that name the field, and what the plugin needs of the text.
 
-``StaffBlogMarkdownReader`` is Pelican's Markdown reader with two additions:
+``StaffBlogMarkdownReader`` is Pelican's Markdown reader that reports an unreadable
+metadata value with its file and field, and returns, as metadata, what the plugin reads
+from the HTML: the word count, the headings, and the checklist's task list (the list
+also becomes a checklist source in the HTML). Pelican's content cache keeps a reader's
+result, so every later build gets them without reading the HTML again.
 
-* an unreadable metadata value (a date that is no date) is reported with the file
-  and the field, where Pelican would only say "Could not process <file>";
-* what the plugin reads from an article's HTML is read here, once per file, and
-  returned as metadata: the word count, the headings of the table of contents, and
-  the checklist's task list (which also becomes a checklist source in the HTML).
-  Pelican's content cache keeps a reader's result, so every later build (the
-  development server's, ``make html``'s and ``make publish``'s) gets them with the
-  converted text instead of reading the HTML again.
-
-Pelican's cache knows when a file changed, not when the code that read it did: at
-``initialized``, ``trust_content_cache`` turns the cache's loading off for one build
-when this plugin, the Markdown settings or the reading libraries changed.
+The cache knows when a file changed, not when the code reading it did:
+``trust_content_cache`` skips loading it for one build when this plugin's reading
+modules, the Markdown settings or the reading libraries changed.
 """
 
 import hashlib

@@ -1,14 +1,8 @@
 """Reading time: ``article.word_count`` and ``article.reading_time`` (whole minutes).
 
-Words are counted in the article's text with the markup stripped, so links,
-highlighted code and other tags do not inflate the count. Markdown articles are
-counted when they are read (reader.py); others here. The time is rounded to the
-nearest minute and is at least one; the theme shows it as "N min read".
-
-(pelican-readtime was not used: it counts whitespace-separated pieces of the raw
-HTML, tags and attributes included, floors the result so a short post reads
-"0 minutes", and keeps its settings in a process-wide object that the
-development server never re-reads.)
+Words are counted in the text with the markup stripped, when the article is read
+(reader.py); the time is rounded and at least one minute. (pelican-readtime counts tags
+as words, floors short posts to "0 minutes" and keeps its settings process-wide.)
 """
 
 import logging

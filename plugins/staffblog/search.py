@@ -1,22 +1,15 @@
 """Full-text search: index the written site with Pagefind.
 
-Every build indexes once its pages are written: ``make html``, the development
-server's full rebuilds and ``make publish`` (which builds with ``--fatal warnings``
-into a fresh folder: a failed index stops the publish and the live site stays).
+Every build indexes once its pages are written; in ``make publish`` a failed index
+stops the publish (``--fatal warnings``) and the live site stays. Pagefind reads only
+the files articles, pages and checklists are saved as, and in them only the elements
+marked ``data-pagefind-body`` (the theme marks published posts, pages and checklists).
 
-Pagefind indexes only the elements marked ``data-pagefind-body``: the theme puts it
-on published articles and pages, and checklist pages carry it too; listings, drafts,
-the search page and the 404 page have none and stay out of the index. It reads only
-the files articles, pages and checklists are saved as.
-
-Most builds index the same pages as the build before (a cron publish with nothing
-new, a template-free preview): the bundle is kept in ``CACHE_PATH/staffblog/search``
-under a hash of every searchable file, and copied from there when they are unchanged.
-
-The binary comes from the ``pagefind[bin]`` wheel (``PAGEFIND_BINARY_PATH`` in the
-environment points at another one). The bundle is written beside the site first and
-swapped in only when Pagefind succeeded, so a failed run never leaves a half-written
-index.
+Most builds index the same pages as the one before (a cron publish with nothing new):
+the bundle is kept in ``CACHE_PATH/staffblog/search`` under a hash of every file it
+indexes, and copied from there when they are unchanged. The binary comes from the
+``pagefind[bin]`` wheel (``PAGEFIND_BINARY_PATH`` points at another). The bundle is
+written beside the site and swapped in only when it is whole.
 """
 
 import hashlib
@@ -63,14 +56,6 @@ def indexed_pages(bundle):
         return sum(language["page_count"] for language in entry["languages"].values())
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise SearchIndexError(f"{entry_file}: unreadable Pagefind entry file: {exc}") from exc
-
-
-def folder_size(path):
-    return sum(
-        os.path.getsize(os.path.join(folder, name))
-        for folder, _dirs, files in os.walk(path)
-        for name in files
-    )
 
 
 def searchable_glob(settings):
@@ -165,10 +150,4 @@ def index_site(output_path, settings):
     except SearchIndexError as exc:
         logger.error("search index: %s", exc)
         return
-    logger.info(
-        "search index: Pagefind indexed %d pages in %.2f s (%s/, %d kB)",
-        pages,
-        time.monotonic() - started,
-        BUNDLE_DIR,
-        folder_size(os.path.join(output, BUNDLE_DIR)) // 1024,
-    )
+    logger.info("search index: %d pages in %.2f s", pages, time.monotonic() - started)

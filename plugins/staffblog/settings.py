@@ -22,15 +22,13 @@ DEFAULTS = {
     "STAFFBLOG_TOC_MIN_WORDS": 600,
     # Seconds Pagefind may take to index the built site before the build reports an error.
     "STAFFBLOG_SEARCH_TIMEOUT": 300,
-    # Compiled templates are kept here between builds (template_cache.py). None means
-    # CACHE_PATH/templates; an empty string turns the cache off.
-    "STAFFBLOG_TEMPLATE_CACHE_PATH": None,
     # Processes that read Markdown files the content cache lacks (read_ahead.py) and
     # render checklist PDFs (pdfs.py) beside the build; 0 does all of it in the build
     # process. Either way the site is the same.
     "STAFFBLOG_WORKERS": 2,
-    # Set by the development server only (tools/devserver.py): the files changed since
-    # its last good build, or None when it does not know. See preview.py.
+    # Set by the development server only (tools/devserver.py, see preview.py): a preview
+    # build, and the files changed since its last good build (None: not known).
+    "STAFFBLOG_PREVIEW": False,
     "STAFFBLOG_PREVIEW_CHANGED": None,
     # --- Comments (comments.py), served by a self-hosted Isso -------------------------
     # Public URL of the Isso comment server, without a trailing slash. The article page

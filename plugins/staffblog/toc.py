@@ -1,17 +1,10 @@
 """Table of contents for long articles: ``article.toc_entries``.
 
-Python-Markdown's ``toc`` extension (enabled in ``MARKDOWN``) gives every heading
-an ``id``; Pelican does not keep the extension's token list, so the ``<h2>``/``<h3>``
-headings are read back from the article's HTML when it is read (reader.py) and
-nested here with the extension's own ``nest_toc_tokens``.
-
-An article gets a table of contents when it is long: at least
-``STAFFBLOG_TOC_MIN_HEADINGS`` ``<h2>`` headings and at least
-``STAFFBLOG_TOC_MIN_WORDS`` words (three headings on a short page, or a long
-text with one heading, gain nothing from a list of links). ``TOC: yes`` or
-``TOC: no`` in the article's metadata overrides that. ``toc_entries`` is a list of dicts
-with ``id``, ``name`` (plain text), ``level`` and ``children``; empty when the
-article gets none.
+The ``<h2>``/``<h3>`` headings (ids from Markdown's ``toc`` extension) are read with
+the article (reader.py) and nested with the extension's ``nest_toc_tokens``. A long
+article (``STAFFBLOG_TOC_MIN_HEADINGS`` ``<h2>`` and ``STAFFBLOG_TOC_MIN_WORDS`` words)
+gets one; ``TOC: yes`` / ``TOC: no`` decides for one post. Each entry has ``id``,
+``name``, ``level`` and ``children``.
 """
 
 import logging

@@ -1,23 +1,46 @@
-"""Reject content a reader would see broken: two articles at the same URL.
+"""Addresses a reader would see broken, reported naming the file before anything is written.
 
-Pelican itself reports a missing title or date ("Skipping <file>: could not find
-information about 'title'"); reader.py names the field of an unreadable
-metadata value. This module adds the clash Pelican would only report half-way
-through writing, without naming the sources.
+A ``Slug:``, ``URL:`` or ``Save_as:`` that is not a plain path (a scheme, quotes, ``..``)
+and two articles at the same URL (Pelican would stop half-way through writing, naming
+neither source). The post or page is left out.
 """
 
 import logging
+import re
 from collections import defaultdict
 
 logger = logging.getLogger(__name__)
 
+PLAIN_SLUG = re.compile(r"[\w][\w.-]*")
+PLAIN_PATH = re.compile(r"(?!/)(?!.*(?:^|/)\.\.(?:/|$))[\w./-]*")
+
+
+def plain_address(content):
+    """Whether the content's slug and URL overrides are plain paths; reports it if not."""
+    fields = {"Slug": getattr(content, "slug", "") or ""}
+    fields |= {name: content.metadata.get(name.lower()) for name in ("URL", "Save_as")}
+    for name, value in fields.items():
+        pattern = PLAIN_SLUG if name == "Slug" else PLAIN_PATH
+        if value is not None and not pattern.fullmatch(str(value)):
+            logger.error(
+                "%s: %s %r is not a plain address; use letters, digits and hyphens "
+                "(e.g. 'Slug: my-post'); the file was left out",
+                content.source_path,
+                name,
+                value,
+            )
+            return False
+    return True
+
+
+def drop_unsafe_pages(generator):
+    """Leave out pages whose address is not a plain path (``page_generator_finalized``)."""
+    generator.pages[:] = [page for page in generator.pages if plain_address(page)]
+
 
 def drop_clashing_urls(generator):
-    """Keep the first article per output file and report every other one.
-
-    Left alone, Pelican would stop half-way through writing with an error that
-    names only the output file, not the two sources that clash.
-    """
+    """Keep the first article per output file and report every other one."""
+    generator.articles = [article for article in generator.articles if plain_address(article)]
     by_save_as = defaultdict(list)
     for article in generator.articles:
         by_save_as[article.save_as].append(article)
