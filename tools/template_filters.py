@@ -16,6 +16,7 @@ the values that are HTML or URLs:
   else an empty string. Templates leave a link out when it is empty.
 """
 
+import functools
 import re
 from html import escape
 from html.parser import HTMLParser
@@ -186,6 +187,8 @@ class _Sanitizer(HTMLParser):
         return "".join(self.out) + "".join(f"</{tag}>" for tag in reversed(self.open))
 
 
+# A summary is shown on about seven listings: sanitised once per build and text.
+@functools.lru_cache(maxsize=8192)
 def safe_html(html):
     """``html`` with only the allowed tags and attributes left, as Markup."""
     sanitizer = _Sanitizer()

@@ -7,7 +7,7 @@ Pelican creates for every build, in the order written there.
 
 from pelican import signals
 
-from . import build, preview, read_ahead, reader, validation
+from . import build, preview, read_ahead, reader, template_cache, validation
 
 
 def register():
@@ -16,5 +16,6 @@ def register():
     signals.article_generator_init.connect(read_ahead.read_ahead)
     signals.article_generator_pretaxonomy.connect(validation.drop_clashing_urls)
     signals.page_generator_finalized.connect(validation.drop_unsafe_pages)
+    signals.generator_init.connect(template_cache.prepare_environment)
     signals.get_generators.connect(build.get_generators)
     signals.get_writer.connect(preview.get_writer)

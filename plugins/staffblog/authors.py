@@ -101,12 +101,8 @@ def load_bios(pelican_settings):
 
 
 def attach(author, bio):
-    author.bio = bio.bio
-    author.role = bio.role
-    author.photo = bio.photo
-    author.links = bio.links
-    author.initials = bio.initials
-    author.bio_source_path = bio.source_path
+    for name in ("bio", "role", "photo", "links", "initials"):
+        setattr(author, name, getattr(bio, name))
 
 
 def attach_bios(contents, authors, settings):

@@ -17,6 +17,8 @@ import logging
 from pelican.generators import Generator
 
 from . import authors, checklist, comments, preview, pygments_css, search, seo, toc
+from . import settings as plugin_settings
+from .checklist_source import BOX_MARKER
 from .pdfs import PdfRenderer
 from .reading_time import add_reading_time, words_per_minute
 
@@ -51,7 +53,9 @@ class SiteBuild(Generator):
             seo.add_structured_data(article, settings)
         self.pdfs = PdfRenderer(settings)
         self.checklists = checklist.collect(articles, settings, self.output_path, self.pdfs)
-        context.update(checklist.context_values(settings, self.checklists))
+        context["CHECKLISTS"] = self.checklists
+        context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
+        context["CHECKLIST_INDEX_URL"] = plugin_settings.get(settings, "CHECKLIST_INDEX_URL")
         # SITEURL as configured, for canonical links and OpenGraph: with RELATIVE_URLS
         # Pelican rewrites SITEURL per page.
         context["SITE_ABSOLUTE_URL"] = settings.get("SITEURL", "")

@@ -19,7 +19,7 @@ from pelican.utils import sanitised_join, slugify
 from . import pdfs
 from . import settings as plugin_settings
 from .checklist_items import REMIND_ATTRIBUTE, ChecklistError, short
-from .checklist_source import BOX_MARKER, TASK_LIST_METADATA, checklist_title, read_task_list
+from .checklist_source import TASK_LIST_METADATA, checklist_title, read_task_list
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +65,18 @@ def checklist_slug(article, settings):
     return slugify(chosen, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
 
 
-def output_names(settings, slug):
-    def value(name):
-        return plugin_settings.get(settings, name).format(slug=slug)
+OUTPUT_NAMES = {
+    "url": "URL",
+    "save_as": "SAVE_AS",
+    "pdf_url": "PDF_SAVE_AS",
+    "md_url": "MD_SAVE_AS",
+}
 
+
+def output_names(settings, slug):
     return {
-        "url": value("CHECKLIST_URL"),
-        "save_as": value("CHECKLIST_SAVE_AS"),
-        "pdf_url": value("CHECKLIST_PDF_SAVE_AS"),
-        "md_url": value("CHECKLIST_MD_SAVE_AS"),
+        field: plugin_settings.get(settings, f"CHECKLIST_{name}").format(slug=slug)
+        for field, name in OUTPUT_NAMES.items()
     }
 
 
@@ -138,10 +141,9 @@ def pdf_fields(checklist):
 
 def missing_glyphs(checklist, settings):
     """Report each text of the checklist the PDF's font cannot print; True if any."""
-    renderer = pdfs.renderer(settings)
-    if renderer is None:
+    family = pdfs.font_family(settings)
+    if family is None:
         return True
-    family = renderer.font_family(plugin_settings.get(settings, "CHECKLIST_PDF_FONTS"))
     texts = [("title", checklist.title), ("article title", checklist.article.title)]
     texts += [(f"item {short(item.text)!r}", item.text) for item in checklist.items]
     found = False
@@ -194,14 +196,6 @@ def collect(articles, settings, output_path, pdf_renderer):
         checklists[checklist.save_as] = checklist
         article.downloadable_checklist = checklist
     return sorted(checklists.values(), key=lambda c: c.title.lower())
-
-
-def context_values(settings, checklists):
-    return {
-        "CHECKLISTS": checklists,
-        "CHECKLIST_BOX_MARKER": f"<!--{BOX_MARKER}-->",
-        "CHECKLIST_INDEX_URL": plugin_settings.get(settings, "CHECKLIST_INDEX_URL"),
-    }
 
 
 def markdown_document(checklist):

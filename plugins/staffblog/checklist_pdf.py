@@ -49,7 +49,6 @@ class PdfChecklist:
     article_url: str
     page_url: str
     items: tuple
-    keywords: str = ""  # stored in the PDF's metadata; carries the input hash
     interview_date_line: bool = False  # a line to write the date the reminders count from
 
 
@@ -146,7 +145,6 @@ def render(checklist, fonts, size_name):
         title=checklist.title,
         author=checklist.site_name,
         subject=f"Checklist from “{checklist.article_title}”",
-        keywords=checklist.keywords,
         creator=checklist.site_name,
         invariant=1,
         # Else every page starts in Helvetica, a font the PDF would name but not embed.

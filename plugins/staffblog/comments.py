@@ -1,17 +1,12 @@
 """Comments: a self-hosted Isso thread under every article and page, pre-rendered.
 
-Isso stores comments in SQLite; the build reads that database read-only and gives
-every article and page a ``comment_thread``: ``id`` (the page's URL path, Isso's
-``data-isso-id``), ``comments`` (the approved ones as a tree, each rendered with
-Isso's own renderer configured from ``ISSO_CONFIG``, as the live server renders it),
-``count`` and ``open`` (False for ``Comments: closed``). Only the columns a reader may
-see are read, never e-mail or IP addresses; a deleted comment with visible replies
-stays as a placeholder.
-
-Each text's HTML is kept in ``CACHE_PATH/staffblog/comments`` under a hash of the text
-and of the renderer's configuration. The rows last read are kept there too: when the
-database cannot be read (Isso killed mid-write leaves a journal only Isso can roll
-back), the build says so and the pages keep the comments it read last.
+Every article and page gets a ``comment_thread``: ``id`` (its URL path, Isso's
+``data-isso-id``), ``comments`` (the approved ones as a tree, rendered with Isso's own
+renderer configured from ``ISSO_CONFIG``), ``count`` and ``open`` (``Comments: closed``).
+The database is read read-only, never its e-mail or IP columns. Each text's HTML is kept
+in ``CACHE_PATH/staffblog/comments``, and so are the rows last read: when the database
+cannot be read (Isso killed mid-write leaves a journal only Isso can roll back), the
+build says so and the pages keep the comments it read last.
 """
 
 import configparser
@@ -69,8 +64,7 @@ class Comment:
     replies: list = field(default_factory=list)
 
     @property
-    def anchor(self):
-        """Same id as the element Isso's client renders, so permalinks keep working."""
+    def anchor(self):  # the id Isso's client gives it: permalinks keep working
         return f"isso-{self.id}"
 
 

@@ -5,8 +5,7 @@ import os
 
 
 def write_atomically(path, data):
-    """Write ``data`` (bytes) to ``path`` through a temporary file, so that a reader (or
-    a build killed half-way) never sees half a file."""
+    """Write ``data`` (bytes) through a temporary file: no one ever reads half a file."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.{os.getpid()}.tmp"
     with open(temporary, "wb") as handle:
@@ -14,13 +13,13 @@ def write_atomically(path, data):
     os.replace(temporary, path)
 
 
-def read_json(path, default=None):
-    """The JSON value in ``path``; ``default`` (or {}) if it is missing or unreadable."""
+def read_json(path):
+    """The JSON object in ``path``; {} if it is missing or unreadable."""
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except (OSError, ValueError):
-        return {} if default is None else default
+        return {}
 
 
 def write_json(path, value):

@@ -54,17 +54,16 @@ def plan(fields, settings):
     return PdfJob(fields, fonts, page_size, os.path.join(folder, f"{digest}.pdf"))
 
 
-def renderer(settings):
-    """checklist_pdf with the fonts registered (ReportLab loaded only now), or None."""
+def font_family(settings):
+    """The PDF's fonts, registered (ReportLab is loaded only now), or None if unusable."""
     from . import checklist_pdf
 
     try:
-        checklist_pdf.font_family(plugin_settings.get(settings, "CHECKLIST_PDF_FONTS"))
         checklist_pdf.page_size(plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE"))
+        return checklist_pdf.font_family(plugin_settings.get(settings, "CHECKLIST_PDF_FONTS"))
     except checklist_pdf.PdfSettingsError as exc:
         logger.error("pelicanconf.py: %s; no checklist PDF can be made", exc)
         return None
-    return checklist_pdf
 
 
 def render_to_cache(job):

@@ -1,14 +1,11 @@
 """The development server's rebuild renders only the pages an edit changed.
 
-The development server names the files changed since its last good build
-(``STAFFBLOG_PREVIEW_CHANGED``). When each is an article or page whose *listing face*
-is unchanged, the rebuild renders only their own pages (and checklist pages) and keeps
-the rest. The listing face is everything other pages can show of it: its metadata but
-what is read from its body, its URL, summary, reading time, checklist and comment count.
-Other pages never show a body, so after an edit inside one they are still exact. Any
-other change (a title, a new post, a template, a bio, the settings) renders every page;
-feeds and pages whose file is missing are always written. The faces of the last
-preview build are kept in ``CACHE_PATH/staffblog/preview``.
+The server names the files changed since its last good build
+(``STAFFBLOG_PREVIEW_CHANGED``). When each is a post or page whose *listing face*
+(all other pages can show of it: metadata but what is read from the body, URL, summary,
+reading time, checklist, comment count) is as in the last preview build, only its own
+pages are rendered; other pages never show a body. Anything else renders every page.
+Feeds, and pages whose file is missing, are always written.
 """
 
 import hashlib
@@ -42,7 +39,6 @@ def listing_face(content):
     face = {
         "metadata": {k: v for k, v in content.metadata.items() if k not in OWN_PAGE_ONLY},
         "url": content.url,
-        "save_as": content.save_as,
         "summary": content.summary,
         "reading_time": getattr(content, "reading_time", None),
         "checklist": checklist and [checklist.title, checklist.url, len(checklist.items)],

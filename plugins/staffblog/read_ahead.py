@@ -35,16 +35,15 @@ class Recorder(logging.Handler):
         self.records.append(record)
 
 
-def read_chunk(extension, paths, folder):
-    """Read ``paths`` (in a worker); return the file holding [(path, result, log records)]."""
+def read_chunk(chunk, folder):
+    """Read ``chunk`` (in a worker); return the file holding [(path, result, log records)]."""
     results = []
     root = logging.getLogger()
-    reader = worker_readers[extension]
-    for path in paths:
+    for extension, path in chunk:
         recorder = Recorder()
         root.addHandler(recorder)
         try:
-            content, metadata = reader.read(path)
+            content, metadata = worker_readers[extension].read(path)
         except Exception:
             continue  # Pelican reads it again, and reports why it cannot
         finally:
@@ -91,14 +90,8 @@ def read_ahead(generator):
         initargs=(readers.readers,),
     )
     with pool:
-        futures = []
-        for start in range(0, len(paths), CHUNK):
-            chunk = paths[start : start + CHUNK]
-            extensions = {extension for extension, _path in chunk}
-            for extension in extensions:
-                names = [path for kind, path in chunk if kind == extension]
-                futures.append(pool.submit(read_chunk, extension, names, folder))
-        for future in futures:
+        chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
+        for future in [pool.submit(read_chunk, chunk, folder) for chunk in chunks]:
             try:
                 results_file = future.result()
             except Exception:

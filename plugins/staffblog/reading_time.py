@@ -36,12 +36,10 @@ def counted_words(article):
 def words_per_minute(settings):
     """STAFFBLOG_READING_WPM, or None after reporting why it cannot be used."""
     wpm = plugin_settings.get(settings, "STAFFBLOG_READING_WPM")
-    if not isinstance(wpm, int) or isinstance(wpm, bool) or wpm <= 0:
-        logger.error(
-            "pelicanconf.py: STAFFBLOG_READING_WPM must be a positive whole number, not %r", wpm
-        )
-        return None
-    return wpm
+    if isinstance(wpm, int) and not isinstance(wpm, bool) and wpm > 0:
+        return wpm
+    logger.error("pelicanconf.py: STAFFBLOG_READING_WPM must be a whole number above 0: %r", wpm)
+    return None
 
 
 def add_reading_time(article, wpm):

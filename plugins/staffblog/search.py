@@ -1,15 +1,10 @@
-"""Full-text search: index the written site with Pagefind.
+"""Full-text search: index the written site with Pagefind (``pagefind[bin]``).
 
-Every build indexes once its pages are written; in ``make publish`` a failed index
-stops the publish (``--fatal warnings``) and the live site stays. Pagefind reads only
-the files articles, pages and checklists are saved as, and in them only the elements
-marked ``data-pagefind-body`` (the theme marks published posts, pages and checklists).
-
-Most builds index the same pages as the one before (a cron publish with nothing new):
-the bundle is kept in ``CACHE_PATH/staffblog/search`` under a hash of every file it
-indexes, and copied from there when they are unchanged. The binary comes from the
-``pagefind[bin]`` wheel (``PAGEFIND_BINARY_PATH`` points at another). The bundle is
-written beside the site and swapped in only when it is whole.
+Pagefind reads the files articles, pages and checklists are saved as, and in them the
+elements the theme marks ``data-pagefind-body``. A failed index is an error (it stops
+``make publish``). The bundle is kept in ``CACHE_PATH/staffblog/search`` under a hash
+of every file Pagefind reads, and copied from there when none changed (a cron publish
+with nothing new). It is swapped into the site only when whole.
 """
 
 import hashlib
@@ -25,11 +20,9 @@ from . import settings as plugin_settings
 
 logger = logging.getLogger(__name__)
 
-# Folder of the search bundle in the output; theme/templates/search.html loads
-# pagefind/pagefind.js from here.
-BUNDLE_DIR = "pagefind"
+BUNDLE_DIR = "pagefind"  # in the output; theme/templates/search.html loads it from there
 # Output files that can be searchable; Pagefind then skips reading every listing page.
-SEARCHABLE_SAVE_AS = ("ARTICLE_SAVE_AS", "PAGE_SAVE_AS", "CHECKLIST_SAVE_AS")
+SEARCHABLE = ("ARTICLE_SAVE_AS", "PAGE_SAVE_AS", "CHECKLIST_SAVE_AS")
 
 
 class SearchIndexError(Exception):
@@ -60,11 +53,8 @@ def indexed_pages(bundle):
 
 def searchable_glob(settings):
     """A Pagefind glob of the files articles, pages and checklists are saved as."""
-
-    def save_as(name):
-        return settings[name] if name in settings else plugin_settings.get(settings, name)
-
-    patterns = {re.sub(r"\{[^}]*\}", "*", save_as(name)) for name in SEARCHABLE_SAVE_AS}
+    names = [settings.get(name) or plugin_settings.get(settings, name) for name in SEARCHABLE]
+    patterns = {re.sub(r"\{[^}]*\}", "*", name) for name in names}
     return "{" + ",".join(sorted(patterns)) + "}"
 
 

@@ -9,8 +9,7 @@ DEFAULTS = {
     # Pygments styles compiled into theme/css/pygments.css: light, then dark scheme.
     "PYGMENTS_LIGHT_STYLE": "default",
     "PYGMENTS_DARK_STYLE": "github-dark",
-    # Where the generated Pygments stylesheet lands, relative to the output folder.
-    "PYGMENTS_CSS_SAVE_AS": "theme/css/pygments.css",
+    "PYGMENTS_CSS_SAVE_AS": "theme/css/pygments.css",  # in the output folder
     # Organisation named as publisher in each article's JSON-LD (defaults to SITENAME).
     "STAFFBLOG_PUBLISHER": None,
     # Reading speed for "N min read" (words per minute); the time is rounded, at least 1.
@@ -31,18 +30,14 @@ DEFAULTS = {
     "STAFFBLOG_PREVIEW": False,
     "STAFFBLOG_PREVIEW_CHANGED": None,
     # --- Comments (comments.py), served by a self-hosted Isso -------------------------
-    # Public URL of the Isso comment server, without a trailing slash. The article page
-    # loads ISSO_URL + "/js/embed.min.js" when a reader scrolls near the comments.
-    # pelicanconf.py points it at the server `make serve` starts; publishconf.py uses
-    # SITEURL + "/isso" (nginx proxies /isso/ to Isso). An empty string turns the live
-    # comment form off everywhere (the approved comments are still rendered statically).
+    # Public URL of the Isso server, no trailing slash (publishconf.py: SITEURL + "/isso",
+    # which nginx proxies). An empty string turns the live comment form off everywhere;
+    # approved comments are still rendered into the pages.
     "ISSO_URL": "http://127.0.0.1:8080",
-    # Isso's SQLite database, read (read-only) at build time to render approved comments
-    # into the pages. Relative paths are relative to the folder the build runs in (the
+    # Isso's SQLite database, read-only, relative to the folder the build runs in (the
     # repository root for every make target). A missing file means "no comments yet".
     "ISSO_DB_PATH": "var/comments.db",
-    # Isso configuration file whose [markup] section renders the stored Markdown exactly
-    # as the live server does (same renderer, same sanitizer, same allowed elements).
+    # Isso configuration whose [markup] sections render comments as the live server does.
     "ISSO_CONFIG": "isso.cfg",
     # Article metadata key that closes comments: `Comments: closed` (default `open`).
     "COMMENTS_METADATA_KEY": "comments",
