@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 
 import pytest
 
@@ -238,9 +239,21 @@ def test_comments_rendered_from_the_cache_match_those_rendered_anew(tmp_path, co
             assert "missing-isso.cfg" in warnings[0]
 
 
-def test_an_unreadable_database_keeps_the_comments_last_read(tmp_path):
-    """Isso killed mid-write leaves a journal the build cannot roll back: the build says
-    so, and the pages keep the comments it read before."""
+# A writer killed in the middle of a transaction, as Isso killed mid-write: SQLite leaves
+# a hot journal that only a writer may roll back, and the build reads read-only.
+KILLED_WRITER = """
+import os, signal, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("PRAGMA cache_size=1")
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("UPDATE comments SET text = text || printf('%.4000c', 'x')")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_database_left_mid_write_keeps_the_comments_last_read(tmp_path):
+    """The build says it cannot read the comments, and why; the pages keep the comments
+    it read before, and a publish stops with the live site as it was."""
     from bench import corpus
 
     description = corpus.generate(tmp_path / "content", 11)
@@ -250,9 +263,11 @@ def test_an_unreadable_database_keeps_the_comments_last_read(tmp_path):
     commented = corpus.article_path(0).strip("/") + "/"
     before = good.html(commented).select(".comment-list .h-entry")
     assert before
-    database.write_bytes(b"SQLite format 3\x00" + b"\x00" * 80)  # unreadable now
+    subprocess.run([sys.executable, "-c", KILLED_WRITER, str(database)], check=False)
+    assert database.with_name(database.name + "-journal").exists()
     broken = build_with(tmp_path / "content", tmp_path / "broken", database)
     assert broken.returncode == 0, broken.log
     assert "cannot read the comment database" in broken.log and str(database) in broken.log
+    assert "start it again" in " ".join(broken.log.split())
     after = broken.html(commented).select(".comment-list .h-entry")
     assert [c.get_text() for c in after] == [c.get_text() for c in before]
