@@ -19,7 +19,7 @@ PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 SSH_HOST ?= blog.example.com
 SSH_PORT ?= 22
 SSH_USER ?= deploy
-SSH_TARGET_DIR ?= /srv/blog/output
+SSH_TARGET_DIR ?= /srv/blog/public
 
 DEBUG ?= 0
 ifeq ($(DEBUG), 1)
