@@ -180,6 +180,9 @@ LINKS = ()
 PYGMENTS_LIGHT_STYLE = "default"
 PYGMENTS_DARK_STYLE = "github-dark"
 
+# Checklist reminders (.ics) alarm at this local time on each reminder's day.
+CHECKLIST_REMINDER_TIME = "09:00"
+
 # --- staffblog plugin (defaults documented in plugins/staffblog/settings.py) ------
 STAFFBLOG_AUTHORS_DIR = "authors"
 # Comments (plugins/staffblog/comments.py): the Isso server `make serve` starts, its

@@ -97,6 +97,10 @@ def test_calendar_file_has_each_timed_item_on_its_day(page, site_url):
         assert isinstance(event.decoded("DTSTAMP"), datetime)
         assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(days=1)
         assert f"/{CHECKLIST}" in str(event["URL"])
+        # Each reminder alarms at 9:00 on its day (CHECKLIST_REMINDER_TIME).
+        [alarm] = event.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY"
+        assert alarm.decoded("TRIGGER") == timedelta(hours=9)
 
     # "within 24 hours": the interview day itself, once.
     sooner = events["The sooner, the better"]

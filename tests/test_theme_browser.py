@@ -42,3 +42,23 @@ def test_unknown_url_gets_the_404_page(page, site_url):
     response = page.goto(f"{site_url}/no/such/page/")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
+
+
+SHORT_PAGES = ["", "authors/", "tags/", "checklists/", "search/", "no/such/page/"]
+EVERY_TYPE = [*SHORT_PAGES, SEED_URL, "about/", "checklists/the-value-of-post-interview-follow-up/"]
+
+
+def test_no_page_scrolls_sideways_and_the_footer_ends_the_window(page, site_url):
+    """At every width readers use, light and dark: nothing wider than the screen, and on a
+    page shorter than the window the footer sits at its bottom, not above a gap."""
+    for width, height in ((320, 640), (390, 844), (768, 1024), (1280, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            for path in EVERY_TYPE:
+                page.goto(f"{site_url}/{path}")
+                where = (width, scheme, path)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, where
+                if path in SHORT_PAGES:
+                    footer = page.locator(".site-footer").bounding_box()
+                    assert footer["y"] + footer["height"] >= height - 1, where

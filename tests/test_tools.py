@@ -97,3 +97,27 @@ def test_devserver_logs_every_build_even_when_two_lines_read_the_same(caplog):
         for _build in range(2):
             devserver.logger.info("Built in %.2f s; the browser reloads.", 0.06)
     assert caplog.text.count("Built in 0.06 s; the browser reloads.") == 2
+
+
+def test_the_404_page_is_styled_at_any_missing_address(site):
+    """Its assets and links resolve from the site's root, not from the missing folder."""
+    import urllib.error
+    from urllib.parse import urljoin
+
+    from conftest import serve
+
+    with serve(site.output) as base:
+        missing = f"{base}/no/such/page/"
+        try:
+            urllib.request.urlopen(missing, timeout=10)
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+            page = BeautifulSoup(error.read().decode(), "html.parser")
+        stylesheets = [link["href"] for link in page.find_all("link", rel="stylesheet")]
+        assert stylesheets
+        for href in stylesheets:
+            with urllib.request.urlopen(urljoin(missing, href), timeout=10) as response:
+                assert response.status == 200
+                assert response.headers["Content-Type"].startswith("text/css")
+        home = urljoin(missing, page.find("a", string="Read the latest posts")["href"])
+        assert home == f"{base}/"

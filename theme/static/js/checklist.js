@@ -3,6 +3,7 @@
 //
 // Markup (theme/templates/checklist.html):
 //   [data-checklist=<slug>]            the checklist, with data-checklist-title, -url, -site
+//                                      and -reminder-time (HH:MM, when each reminder alarms)
 //   [data-checklist-item=<id>]         one item; timed items also carry
 //                                      data-checklist-offset-days (days after the interview),
 //                                      data-checklist-rrule (RFC 5545 RRULE value or ""),
@@ -90,8 +91,14 @@ export function foldLine(line) {
   return parts.join("\r\n");
 }
 
+// An alarm at HH:MM on the event's day: an all-day event starts at midnight, local time.
+export function alarmTrigger(time) {
+  const [, hours = "9", minutes = "0"] = /^(\d{1,2}):(\d{2})$/.exec(time || "") || [];
+  return `PT${Number(hours)}H${Number(minutes)}M`;
+}
+
 // The calendar for one interview date: one all-day event per timed item, with an
-// RRULE for repeating ones. Pure: everything it needs comes in as arguments.
+// RRULE for repeating ones and an alarm on each day. Pure: everything comes in as arguments.
 export function buildCalendar({ checklist, items, interviewDate, now, host }) {
   const start = parseDate(interviewDate);
   if (!start) throw new Error(`not a date: ${interviewDate}`);
@@ -118,6 +125,11 @@ export function buildCalendar({ checklist, items, interviewDate, now, host }) {
       `DESCRIPTION:${escapeText(`${item.text}\n\nFrom “${checklist.title}”: ${checklist.url}`)}`,
       `URL:${checklist.url}`,
       "TRANSP:TRANSPARENT",
+      "BEGIN:VALARM",
+      "ACTION:DISPLAY",
+      `TRIGGER:${alarmTrigger(checklist.reminderTime)}`,
+      `DESCRIPTION:${escapeText(item.summary)}`,
+      "END:VALARM",
       "END:VEVENT",
     );
   }
@@ -185,6 +197,7 @@ function enableCalendar(root, slug) {
     title: root.dataset.checklistTitle,
     url: root.dataset.checklistUrl,
     site: root.dataset.checklistSite,
+    reminderTime: root.dataset.checklistReminderTime,
   };
   const items = [...root.querySelectorAll("[data-checklist-offset-days]")].map((item) => ({
     id: item.dataset.checklistItem,
