@@ -449,3 +449,23 @@ def test_serve_and_comments_print_urls_and_stop_everything(tmp_path, site, mode,
     for port in (site_port, isso_port):
         with pytest.raises(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_live_form_speaks_like_the_site_and_stacks_on_a_phone(page, fresh):
+    page.set_viewport_size({"width": 390, "height": 844})
+    live_comments(page, fresh)
+    assert page.locator(".isso-thread-heading").inner_text() == "No comments yet"
+    textarea = page.locator(".isso-postbox .isso-textarea")
+    assert textarea.get_attribute("placeholder") == "Your comment (at least 3 characters)"
+    assert page.locator("label[for=isso-postbox-email]").inner_text().startswith("E-mail")
+    fields = [
+        page.locator(f"#isso-postbox-{name}").bounding_box()
+        for name in ("author", "email", "website")
+    ]
+    assert len({round(box["x"]) for box in fields}) == 1  # one column
+    assert fields[0]["y"] < fields[1]["y"] < fields[2]["y"]
+    submit = page.locator(".isso-postbox input[type=submit]").bounding_box()
+    preview = page.locator(".isso-postbox input[name=preview]").bounding_box()
+    assert submit["y"] > fields[2]["y"]
+    assert abs(submit["y"] - preview["y"]) < 1  # the buttons share the last row
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -38,7 +38,21 @@ function loadIsso() {
     "data-isso-avatar": "false", // identicons would need inline styles (CSP)
     "data-isso-vote": "false",
     "data-isso-sorting": "oldest", // the order of the static copy
-    "data-isso-lang": document.documentElement.lang || "en",
+    "data-isso-lang": "en",
+    // Isso's own wording ("No Comments Yet", "Type Comment Here (at least 3 chars)"),
+    // written the way the rest of the site writes it. "\\n" separates singular and plural.
+    "data-isso-no-comments-text-en": "No comments yet",
+    "data-isso-num-comments-text-en": "1 comment\\n{{ n }} comments",
+    "data-isso-postbox-text-text-en": "Your comment (at least 3 characters)",
+    "data-isso-postbox-author-text-en": "Name (optional)",
+    "data-isso-postbox-email-text-en": "E-mail (optional, never published)",
+    "data-isso-postbox-website-text-en": "Website (optional)",
+    "data-isso-postbox-author-placeholder-text-en": "Your name",
+    "data-isso-postbox-email-placeholder-text-en": "you@example.com",
+    "data-isso-postbox-website-placeholder-text-en": "https://",
+    "data-isso-postbox-submit-text-en": "Post comment",
+    "data-isso-postbox-preview-text-en": "Preview",
+    "data-isso-comment-queued-text-en": "Waiting for a moderator.",
   };
   for (const [name, value] of Object.entries(options)) {
     script.setAttribute(name, value);
