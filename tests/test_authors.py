@@ -18,8 +18,9 @@ Role: Technical Recruiter
 Photo: images/dana.png
 Email: dana@example.com
 LinkedIn: https://www.linkedin.com/in/dana-example
+Short: Dana places software engineers across New England.
 
-Dana places **software engineers**.
+Dana places **software engineers**. She has done so since 2009.
 """
 
 
@@ -38,6 +39,11 @@ def test_multi_author_post_shows_a_box_per_author(two_author_site):
     page = two_author_site.html("blog/2014/03/02/negotiating-your-first-offer/")
     titles = [h.get_text(" ", strip=True) for h in page.select(".author-box h2")]
     assert titles == ["About Barbara Feldman", "About Dana O'Neil"]
+    # A "Short:" line is the bio under posts; the author page keeps the whole bio.
+    short = [p.get_text(" ", strip=True) for p in page.select(".author-box__bio")][1]
+    assert short.startswith("Dana places software engineers across New England.")
+    full = two_author_site.html("author/dana-oneil/").select_one(".author-profile__bio")
+    assert "She has done so since 2009." in full.get_text()
     byline = page.select_one(".post-meta__authors").get_text(" ", strip=True)
     assert byline == "By Barbara Feldman and Dana O'Neil"
     people = [

@@ -185,3 +185,19 @@ def test_without_javascript_every_item_shows_and_prints(browser, site_url, site)
     finally:
         context.close()
     assert not foreign
+
+
+def test_the_printable_checklist_is_the_boxs_one_button(page, site_url):
+    """The box's call to action looks like a button, thumb-sized, in light and dark."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{site_url}/{SEED_URL}")
+        box = page.locator(".checklist-box")
+        primary = box.get_by_role("link", name="Printable checklist")
+        background = primary.evaluate("e => getComputedStyle(e).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+        assert primary.bounding_box()["height"] >= 44
+        for other in ("PDF", "Markdown / plain text", "Calendar reminders (.ics)"):
+            link = box.get_by_role("link", name=other)
+            assert link.evaluate("e => getComputedStyle(e).backgroundColor") != background

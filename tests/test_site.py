@@ -36,7 +36,13 @@ def test_seed_post_is_faithful_to_the_original(site):
 def test_article_ends_with_author_box(site):
     box = site.html(SEED_URL).select_one(".post__footer .author-box")
     assert box.find("h2").get_text(" ", strip=True) == "About Barbara Feldman"
-    assert "GE Information Services" in box.get_text()
+    # The bio's first sentence, not the whole bio (that is on the author page).
+    bio = box.select_one(".author-box__bio").get_text(" ", strip=True)
+    assert bio.startswith("Barbara primarily works with New England based companies")
+    assert "Information Technology. More about" in bio and "hiring managers" not in bio
+    more = box.select_one(".author-box__more")
+    assert more.get_text(strip=True) == "More about Barbara Feldman"
+    assert more["href"].endswith("author/barbara-feldman/")
     assert box.select_one(".avatar--initials").get_text(strip=True) == "BF"
     assert box.find("a")["href"].endswith("author/barbara-feldman/")
 

@@ -196,4 +196,17 @@ def safe_html(html):
     return Markup(sanitizer.result())
 
 
-JINJA_FILTERS = {"plain_text": plain_text, "safe_html": safe_html, "safe_url": safe_url}
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"‘(])")
+
+
+def first_sentence(html):
+    """The first sentence of ``html``'s text (the author box under a post): plain text."""
+    return SENTENCE_END.split(plain_text(html), maxsplit=1)[0]
+
+
+JINJA_FILTERS = {
+    "first_sentence": first_sentence,
+    "plain_text": plain_text,
+    "safe_html": safe_html,
+    "safe_url": safe_url,
+}

@@ -1,9 +1,9 @@
 """Author bios: one Markdown file per author, attached to Pelican's Author objects.
 
 A bio in ``content/<STAFFBLOG_AUTHORS_DIR>/`` has ``Name:`` and optional ``Role:``,
-``Photo:`` (a file under content/), ``Email:``, ``LinkedIn:`` and ``Website:`` lines,
-then the bio in Markdown. Templates read ``author.bio``, ``author.role``,
-``author.photo``, ``author.links`` and ``author.initials``.
+``Short:``, ``Photo:`` (a file under content/), ``Email:``, ``LinkedIn:`` and ``Website:``
+lines, then the bio in Markdown. Templates read those as ``author.<name>`` and
+``author.initials``.
 """
 
 import logging
@@ -33,6 +33,7 @@ class AuthorBio:
     source_path: str
     bio: Markup
     role: str = ""
+    short: str = ""  # the one-line bio under posts ("Short:"), else its first sentence
     photo: str = ""
     links: tuple = field(default_factory=tuple)
 
@@ -74,6 +75,7 @@ def read_bio(path, pelican_settings):
         source_path=path,
         bio=Markup(content),
         role=str(metadata.get("role", "")).strip(),
+        short=str(metadata.get("short", "")).strip(),
         photo=photo,
         links=tuple(links),
     )
@@ -101,7 +103,7 @@ def load_bios(pelican_settings):
 
 
 def attach(author, bio):
-    for name in ("bio", "role", "photo", "links", "initials"):
+    for name in ("bio", "role", "short", "photo", "links", "initials"):
         setattr(author, name, getattr(bio, name))
 
 

@@ -1,8 +1,7 @@
 """Addresses a reader would see broken, reported naming the file before anything is written.
 
-A ``Slug:``, ``URL:`` or ``Save_as:`` that is not a plain path (a scheme, quotes, ``..``)
-and two articles at the same URL (Pelican would stop half-way through writing, naming
-neither source). The post or page is left out.
+A ``Slug:``, ``URL:`` or ``Save_as:`` that is not a plain path (a scheme, quotes, ``..``),
+and two articles at the same URL (Pelican would fail half-way, naming neither): left out.
 """
 
 import logging
