@@ -83,3 +83,22 @@ def test_a_publish_into_a_fresh_folder_reuses_the_cache(content_copy, tmp_path):
     assert second.returncode == 0, second.log
     assert "checklist PDFs: 0 rendered, 1 from the cache" in second.log
     assert second.path(SEED_URL).read_bytes() == before
+
+
+def test_the_preview_and_the_publish_each_keep_their_search_index(content_copy, tmp_path):
+    """They index different pages (their addresses differ); alternating builds reuse both."""
+    builds = [
+        run_publish(content_copy, tmp_path / "public", options=["-v"]),
+        run_pelican(content_copy, tmp_path / "preview", "pelicanconf.py", "-v"),
+        run_publish(content_copy, tmp_path / "public", options=["-v"]),
+        run_pelican(content_copy, tmp_path / "preview", "pelicanconf.py", "-v"),
+    ]
+    sources = []
+    for build in builds:
+        assert build.returncode == 0, build.log
+        log = " ".join(build.log.split())
+        sources.append("cache" if "pages, from the cache" in log else "Pagefind")
+        assert "pages, from" in log
+    assert sources == ["Pagefind", "Pagefind", "cache", "cache"]
+    index = (tmp_path / "public" / "pagefind" / "pagefind-entry.json").read_text()
+    assert '"page_count"' in index

@@ -65,18 +65,13 @@ def checklist_slug(article, settings):
     return slugify(chosen, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
 
 
-OUTPUT_NAMES = {
-    "url": "URL",
-    "save_as": "SAVE_AS",
-    "pdf_url": "PDF_SAVE_AS",
-    "md_url": "MD_SAVE_AS",
-}
+OUTPUTS = {"url": "URL", "save_as": "SAVE_AS", "pdf_url": "PDF_SAVE_AS", "md_url": "MD_SAVE_AS"}
 
 
 def output_names(settings, slug):
     return {
         field: plugin_settings.get(settings, f"CHECKLIST_{name}").format(slug=slug)
-        for field, name in OUTPUT_NAMES.items()
+        for field, name in OUTPUTS.items()
     }
 
 

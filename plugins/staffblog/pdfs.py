@@ -25,10 +25,8 @@ from .files import write_atomically
 
 logger = logging.getLogger(__name__)
 
-# Bump when the PDF layout changes, so cached PDFs are made again.
-LAYOUT_VERSION = "3"
-# A cached PDF no build used for this long is removed.
-UNUSED_DAYS = 30
+LAYOUT_VERSION = "3"  # bump when the layout changes: cached PDFs are then made again
+UNUSED_DAYS = 30  # a cached PDF no build used for this long is removed
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,11 +2,12 @@
 
 Pagefind reads the files articles, pages and checklists are saved as, and in them the
 elements the theme marks ``data-pagefind-body``. A failed index is an error (it stops
-``make publish``). The bundle is kept in ``CACHE_PATH/staffblog/search`` under a hash
-of every file Pagefind reads, and copied from there when none changed (a cron publish
-with nothing new). It is swapped into the site only when whole.
+``make publish``). The last two bundles used (the preview's, the publish's) are kept in
+``CACHE_PATH/staffblog/search`` under a hash of every file Pagefind reads, and copied
+from there when none changed. A bundle is swapped into the site only when whole.
 """
 
+import glob
 import hashlib
 import json
 import logging
@@ -103,7 +104,7 @@ def run_pagefind(output, settings, executable, staging):
 
 
 def build_index(output, settings):
-    """Write the site's search bundle, from the cache or by Pagefind; return its pages."""
+    """Write the site's search bundle, from the cache or by Pagefind; (pages, which)."""
     executable = pagefind_executable()
     cache = plugin_settings.cache_folder(settings, "search")
     cached = os.path.join(cache, searchable_digest(output, settings, executable))
@@ -112,11 +113,14 @@ def build_index(output, settings):
     for leftover in (staging, previous):
         shutil.rmtree(leftover, ignore_errors=True)
     try:
-        if os.path.isdir(cached):
+        source = "the cache" if os.path.isdir(cached) else "Pagefind"
+        if source == "the cache":
             shutil.copytree(cached, staging)
+            os.utime(cached)
         else:
             run_pagefind(output, settings, executable, staging)
-            shutil.rmtree(cache, ignore_errors=True)  # one bundle kept: the newest
+            for old in sorted(glob.glob(os.path.join(cache, "*")), key=os.path.getmtime)[:-1]:
+                shutil.rmtree(old, ignore_errors=True)
             shutil.copytree(staging, f"{cached}.tmp")
             os.rename(f"{cached}.tmp", cached)
         pages = indexed_pages(staging)
@@ -128,7 +132,7 @@ def build_index(output, settings):
         os.rename(bundle, previous)
     os.rename(staging, bundle)
     shutil.rmtree(previous, ignore_errors=True)
-    return pages
+    return pages, source
 
 
 def index_site(output_path, settings):
@@ -136,8 +140,9 @@ def index_site(output_path, settings):
     output = os.path.abspath(output_path)
     started = time.monotonic()
     try:
-        pages = build_index(output, settings)
+        pages, source = build_index(output, settings)
     except SearchIndexError as exc:
         logger.error("search index: %s", exc)
         return
-    logger.info("search index: %d pages in %.2f s", pages, time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    logger.info("search index: %d pages, from %s, in %.2f s", pages, source, elapsed)
