@@ -105,7 +105,7 @@ def main(argv=None):
 
     rebuild()
     server = Server()
-    for root in (args.content, "theme", "plugins"):
+    for root in (args.content, *WATCHED):
         server.watch(os.path.join(root, "**", "*"), rebuild)
     server.watch(args.settings, rebuild)
     logger.info("Preview at http://%s:%s/ (Ctrl-C to stop)", args.bind, args.port)
