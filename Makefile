@@ -77,8 +77,9 @@ $(NODE_STAMP): package.json package-lock.json
 
 venv: $(RUNTIME_STAMP)
 
+# tools/build.py runs Pelican and lists every problem of the build at the end.
 html: $(RUNTIME_STAMP)
-	$(PREVIEW_ENV) "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+	$(PREVIEW_ENV) "$(BIN)/python" -m tools.build "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 clean:
 	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"

@@ -58,6 +58,18 @@ PLUGINS = [
 ]
 RELATED_POSTS_MAX = 3
 
+# Slugs (an address's last part) made from titles, categories, tags and authors: Pelican's
+# rules, then at most 80 characters, so a name of any length builds on every file system.
+# The build reports two names that end up with the same address.
+SLUG_REGEX_SUBSTITUTIONS = [
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+    (r"^(.{80}).+$", r"\1"),
+    (r"-+$", ""),
+]
+
 # --- URLs: the WordPress scheme, every page a directory ending in "/" -------------
 ARTICLE_URL = "blog/{date:%Y}/{date:%m}/{date:%d}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"

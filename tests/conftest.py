@@ -1,6 +1,6 @@
 """Shared fixtures: build the real site through the real Pelican pipeline.
 
-Every build runs ``python -m pelican`` in a subprocess, as ``make html`` does,
+Every build runs ``python -m tools.build`` in a subprocess, as ``make html`` does,
 so no state leaks between builds and the plugin is loaded exactly as in use.
 """
 
@@ -47,11 +47,12 @@ class Build:
 
 
 def run_pelican(content, output, settings="pelicanconf.py", *options, env=None, timeout=600):
-    """`make html`, into ``output``; a build still running after ``timeout`` s fails.
+    """`make html` (tools/build.py), into ``output``; a build still running after
+    ``timeout`` s fails.
 
     Builds into the same folder share a cache beside it, as `make html` shares cache/.
     """
-    command = ["-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / settings)]
+    command = ["-m", "tools.build", str(content), "-o", str(output), "-s", str(ROOT / settings)]
     command += ["--cache-path", str(cache_beside(output))]
     return build_with(command + list(options), output, env, timeout)
 

@@ -76,9 +76,12 @@ def test_photo_and_links_replace_the_initials(two_author_site):
         ("Name: Empty Bio\n", "has no text"),
         (
             "Name: Pic Less\nPhoto: images/missing.jpg\n\nText.\n",
-            "photo 'images/missing.jpg' not found",
+            "Photo 'images/missing.jpg' is not a file under",
         ),
-        ("Name: Barbara Feldman\n\nA second bio.\n", "second bio for 'Barbara Feldman'"),
+        (
+            "Name: Barbara Feldman\n\nA second bio.\n",
+            "Name 'Barbara Feldman' has the address /author/barbara-feldman/ of 'Barbara Feldman'",
+        ),
     ],
 )
 def test_broken_bio_fails_the_build_with_its_path(content_copy, tmp_path, bio, problem):

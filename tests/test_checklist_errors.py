@@ -108,7 +108,7 @@ def test_make_html_reports_file_and_item(content_copy, tmp_path, case):
     files, messages = (BROKEN | BROKEN_HTML_ONLY)[case]
     add_articles(content_copy, files)
     build = run_pelican(content_copy, tmp_path / "out")
-    assert build.returncode == 0, build.log
+    assert build.returncode == 1, build.log
     assert str(content_copy / "articles" / "broken.md") in build.log
     for message in messages:
         assert message in build.log

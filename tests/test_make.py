@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 
@@ -81,6 +82,7 @@ def test_make_html_builds_for_the_ports_given(content_copy, tmp_path):
 def test_make_serve_on_other_ports_serves_the_site_and_its_comment_server(content_copy, tmp_path):
     site_port, isso_port = free_port(), free_port()
     places, _output = folders(tmp_path, content_copy)
+    (content_copy / "pages" / "greek.md").write_text("Title: Greek\nSlug: εργασία\n\nΚαλημέρα.\n")
     arguments = ["serve", f"PORT={site_port}", f"ISSO_PORT={isso_port}", *places]
     env = {"ISSO_ADMIN_PASSWORD": "test-password-for-make-serve"}
     with make_in_background(arguments, site_port, tmp_path / "serve.log", env):
@@ -97,6 +99,8 @@ def test_make_serve_on_other_ports_serves_the_site_and_its_comment_server(conten
         assert f"http://127.0.0.1:{isso_port}" in headers["Content-Security-Policy"]
         assert f"http://127.0.0.1:{isso_port}" in html
         assert "127.0.0.1:8080" not in html
+        greek, _headers = fetch(f"http://127.0.0.1:{site_port}/{quote('εργασία')}/")
+        assert "Καλημέρα" in greek
 
 
 def test_make_devserver_honours_folders_ports_and_options(content_copy, tmp_path):

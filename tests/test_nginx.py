@@ -8,6 +8,7 @@ Isso's port); everything else, security headers and CSP included, is as shipped.
 import re
 import shutil
 import subprocess
+from urllib.parse import quote
 
 import pytest
 
@@ -83,6 +84,10 @@ def production_like(tmp_path_factory):
         assert status == 202
         assert isso.moderate(comment["id"], "activate")[0] == 200
         isso.rebuild()
+        # A page whose slug is not ASCII, as Pelican writes it (see test_build_report).
+        greek = isso.output / "εργασία" / "index.html"
+        greek.parent.mkdir()
+        greek.write_text("<!doctype html><title>Εργασία</title><h1>Εργασία</h1>")
         command = [NGINX, "-c", str(config), "-g", "daemon off;"]
         with background_process(command, port) as nginx:
             wait_for_port(port, nginx)
@@ -102,6 +107,11 @@ def test_pages_feeds_and_404(page, production_like):
     assert feed.status == 200 and feed.headers["content-type"].startswith("application/xml")
     missing = page.request.get(f"{origin}/blog/2099/01/01/nothing-here/")
     assert missing.status == 404 and "Page not found" in missing.text()
+
+
+def test_a_page_whose_address_is_not_ascii_is_served(page, production_like):
+    greek = page.request.get(f"{production_like}/{quote('εργασία')}/")
+    assert greek.status == 200 and "Εργασία" in greek.text()
 
 
 def test_comments_work_same_origin_under_the_shipped_policy(page, production_like):

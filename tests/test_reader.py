@@ -108,7 +108,7 @@ def test_search_page_and_header_box(site):
 
 def test_make_html_reports_a_failed_index_and_keeps_building(content_copy, tmp_path):
     build = run_pelican(content_copy, tmp_path / "out", env={"PAGEFIND_BINARY_PATH": "/bin/false"})
-    assert build.returncode == 0, build.log
+    assert build.returncode == 1, build.log
     assert "Pagefind failed (exit 1)" in build.log
     assert str(tmp_path / "out") in build.log
     assert build.path(SEED_URL).is_file()
@@ -182,8 +182,10 @@ def test_bad_toc_metadata_is_reported_with_the_file(content_copy, tmp_path):
     post = content_copy / "articles" / "toc.md"
     post.write_text(READER_ARTICLES["resume-basics.md"].replace("Summary:", "TOC: maybe\nSummary:"))
     build = run_pelican(content_copy, tmp_path / "out")
-    assert build.returncode == 0, build.log
-    assert f"{post}: metadata 'TOC' must be yes or no, not 'maybe'" in build.log
+    assert build.returncode == 1, build.log
+    line = post.read_text().splitlines().index("TOC: maybe") + 1
+    problem = "TOC must be yes or no, not 'maybe'; write 'TOC: yes' or 'TOC: no'"
+    assert f"{post}:{line}: {problem}" in build.log
 
 
 # --- Previous/next and related posts ---------------------------------------------------

@@ -17,6 +17,8 @@ from livereload import Server
 from pelican import Pelican, get_config, parse_arguments
 from pelican.settings import read_settings
 
+from tools.build import ProblemReport, console_handler, run
+
 logger = logging.getLogger("devserver")
 # Pelican's loggers drop a message identical to one logged before ("Built in 0.06 s"
 # twice in a row): the author must see a line for every build.
@@ -51,7 +53,7 @@ class PreviewBuilds:
         return [settings["PATH"], settings["THEME"], self.settings_file, *WATCHED]
 
     def build(self):
-        """Build once; raise what the build raised (the next build is then a full one)."""
+        """Build once and list its problems; False if it stopped (the next is then a full one)."""
         overrides = {
             **get_config(self.args),
             "STAFFBLOG_PREVIEW": True,
@@ -66,9 +68,12 @@ class PreviewBuilds:
             changed = [path for path in paths if now.get(path) != self.last_good.get(path)]
             settings["STAFFBLOG_PREVIEW_CHANGED"] = sorted(changed)
         self.last_good = None
-        Pelican(settings).run()
-        self.last_good = now
-        return settings
+        report = ProblemReport(settings["PATH"])
+        finished = run(Pelican(settings), report)
+        report.write(sys.stderr)
+        if finished:
+            self.last_good = now
+        return finished
 
 
 def main(argv=None):
@@ -80,9 +85,10 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("pelican_options", nargs="*", help="passed on to Pelican (PELICANOPTS)")
     args = parser.parse_args(argv)
-    # Warnings and errors only: a line per file written (thousands on a big site) would
-    # bury them. Pelican prints its own summary; the plugin says how many pages it rendered.
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    # Problems are listed after each build; a line per file written (thousands on a big
+    # site) would bury them. Pelican prints its own summary; the plugin says how many
+    # pages it rendered.
+    logging.basicConfig(level=logging.WARNING, handlers=[console_handler(debug=False)])
     logger.setLevel(logging.INFO)
     for name in ("staffblog.preview", "pelican.log"):
         logging.getLogger(name).setLevel(logging.INFO)
@@ -96,12 +102,8 @@ def main(argv=None):
 
     def rebuild():
         started = time.perf_counter()
-        try:
-            builds.build()
-        except Exception as exc:  # keep serving the last good build while the author fixes it
-            logger.error("build failed: %s", exc)
-            return
-        logger.info("Built in %.2f s; the browser reloads.", time.perf_counter() - started)
+        if builds.build():
+            logger.info("Built in %.2f s; the browser reloads.", time.perf_counter() - started)
 
     rebuild()
     server = Server()

@@ -1,8 +1,9 @@
 """Production build that cannot half-fail.
 
-Builds with ``publishconf.py`` and ``--fatal warnings`` into a fresh folder beside
-the output folder (the search index is part of the build) and only then swaps it
-in. Any failure removes the fresh folder and leaves the previous site untouched.
+Builds with ``publishconf.py`` (through tools/build.py, which lists every problem of
+the build) into a fresh folder beside the output folder (the search index is part of
+the build) and swaps it in only when the build found no problem. Otherwise the fresh
+folder is removed and the previous site stays untouched.
 """
 
 import argparse
@@ -20,14 +21,12 @@ def build(content, staging, settings, pelican_options):
     command = [
         sys.executable,
         "-m",
-        "pelican",
+        "tools.build",
         content,
         "--output",
         staging,
         "--settings",
         settings,
-        "--fatal",
-        "warnings",
         *pelican_options,
     ]
     return subprocess.run(command, check=False).returncode
@@ -56,7 +55,7 @@ def publish(content, output, settings, pelican_options=()):
     try:
         status = build(content, staging, settings, list(pelican_options))
         if status != 0:
-            logger.error("publish failed (pelican exit %s); %s left untouched", status, output)
+            logger.error("nothing was published: %s is left as it was", output)
             return status or 1
         swap_in(staging, output)
         logger.info("published to %s", output)

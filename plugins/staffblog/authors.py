@@ -15,7 +15,8 @@ from markupsafe import Markup
 from pelican.urlwrappers import Author
 
 from . import settings as plugin_settings
-from .reader import StaffBlogMarkdownReader
+from .files import field_location
+from .reader import MetadataError, StaffBlogMarkdownReader
 
 logger = logging.getLogger(__name__)
 
@@ -44,17 +45,17 @@ class AuthorBio:
 
 
 def read_bio(path, pelican_settings):
-    """Read one bio file; raise AuthorBioError naming the file on any problem."""
+    """Read one bio file; raise AuthorBioError naming the file on any problem (or
+    MetadataError, which the reader has reported)."""
     reader = StaffBlogMarkdownReader(pelican_settings)
-    try:
-        content, metadata = reader.read(path)
-    except Exception as exc:
-        raise AuthorBioError(f"{path}: cannot parse author bio: {exc}") from exc
+    content, metadata = reader.read(path)
     name = str(metadata.get("name") or metadata.get("title") or "").strip()
     if not name:
-        raise AuthorBioError(f"{path}: author bio has no 'Name:' line")
+        raise AuthorBioError(f"{path}: has no 'Name:' line; add one, e.g. 'Name: Dana Smith'")
     if not content.strip():
-        raise AuthorBioError(f"{path}: author bio for {name!r} has no text")
+        raise AuthorBioError(
+            f"{path}: the bio of {name!r} has no text; write it under the metadata"
+        )
     links = []
     for key, label in LINK_FIELDS:
         value = str(metadata.get(key, "")).strip()
@@ -68,7 +69,10 @@ def read_bio(path, pelican_settings):
     if photo:
         content_root = pelican_settings["PATH"]
         if not os.path.isfile(os.path.join(content_root, photo)):
-            raise AuthorBioError(f"{path}: photo {photo!r} not found under {content_root}")
+            raise AuthorBioError(
+                f"{field_location(path, 'photo')}: Photo {photo!r} is not a file under "
+                f"{content_root}; correct the path or remove the line"
+            )
     return AuthorBio(
         name=name,
         slug=Author(name, pelican_settings).slug,
@@ -82,7 +86,7 @@ def read_bio(path, pelican_settings):
 
 
 def load_bios(pelican_settings):
-    """Every bio in the authors folder, keyed by author slug."""
+    """Every usable bio in the authors folder, keyed by author slug; the others reported."""
     folder = os.path.join(
         pelican_settings["PATH"], plugin_settings.get(pelican_settings, "STAFFBLOG_AUTHORS_DIR")
     )
@@ -92,13 +96,24 @@ def load_bios(pelican_settings):
     for filename in sorted(os.listdir(folder)):
         if not filename.endswith((".md", ".markdown")):
             continue
-        bio = read_bio(os.path.join(folder, filename), pelican_settings)
-        if bio.slug in bios:
-            raise AuthorBioError(
-                f"{bio.source_path}: second bio for {bio.name!r} "
-                f"(first in {bios[bio.slug].source_path})"
+        try:
+            bio = read_bio(os.path.join(folder, filename), pelican_settings)
+        except AuthorBioError as exc:
+            logger.error("%s", exc)
+            continue
+        except MetadataError:
+            continue
+        first = bios.setdefault(bio.slug, bio)
+        if first is not bio:
+            logger.error(
+                "%s: Name %r has the address /%s of %r in %s; one bio per author, "
+                "and names that differ in more than punctuation",
+                field_location(bio.source_path, "name"),
+                bio.name,
+                Author(bio.name, pelican_settings).url,
+                first.name,
+                first.source_path,
             )
-        bios[bio.slug] = bio
     return bios
 
 
@@ -107,20 +122,39 @@ def attach(author, bio):
         setattr(author, name, getattr(bio, name))
 
 
+def report_unknown(content, author, bio, settings):
+    where = field_location(content.source_path, "author")
+    if bio is not None:
+        logger.error(
+            "%s: Author %r is spelled %r in the bio %s; write 'Author: %s'",
+            where,
+            author.name,
+            bio.name,
+            bio.source_path,
+            bio.name,
+        )
+    else:
+        folder = os.path.join(
+            settings["PATH"], plugin_settings.get(settings, "STAFFBLOG_AUTHORS_DIR")
+        )
+        logger.error(
+            "%s: Author %r has no bio; correct the name, or add %s/%s.md with 'Name: %s'",
+            where,
+            author.name,
+            folder,
+            author.slug,
+            author.name,
+        )
+
+
 def attach_bios(contents, authors, settings):
     """Give each author of ``contents`` and each of ``authors`` its bio; return the bios."""
     bios = load_bios(settings)
     for content in contents:
         for author in getattr(content, "authors", ()):
             bio = bios.get(author.slug)
-            if bio is None:
-                logger.warning(
-                    "%s: author %r has no bio (expected a file with 'Name: %s' in %s/)",
-                    content.source_path,
-                    author.name,
-                    author.name,
-                    plugin_settings.get(settings, "STAFFBLOG_AUTHORS_DIR"),
-                )
+            if bio is None or bio.name != author.name:
+                report_unknown(content, author, bio, settings)
                 author.initials = AuthorBio(author.name, "", "", Markup("")).initials
                 continue
             attach(author, bio)

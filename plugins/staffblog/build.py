@@ -4,8 +4,9 @@ Pelican creates a ``SiteBuild`` for every build (a generator, from ``get_generat
 after the articles and pages generators, so it runs once all content is read and before
 anything is written, and writes after their pages:
 
-1. ``generate_context``: URLs fixed, bios, comment threads, reading time, table of
-   contents, structured data, checklists (their PDFs start), the pages to render;
+1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
+   threads, reading time, table of contents, structured data, checklists (their PDFs
+   start), the pages to render;
 2. ``generate_output``: checklist pages, the Pygments stylesheet, the PDFs, then the
    search index over every page written.
 
@@ -16,7 +17,7 @@ import logging
 
 from pelican.generators import Generator
 
-from . import authors, checklist, comments, preview, pygments_css, search, seo, toc
+from . import authors, checklist, comments, preview, pygments_css, search, seo, toc, validation
 from . import settings as plugin_settings
 from .checklist_source import BOX_MARKER
 from .pdfs import PdfRenderer
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 class SiteBuild(Generator):
     def generate_context(self):
         settings, context = self.settings, self.context
+        validation.drop_clashing_outputs(context, settings)
         articles = context.get("articles", [])
         hidden = context.get("hidden_articles", [])
         pages = context.get("pages", []) + context.get("hidden_pages", [])
@@ -49,6 +51,7 @@ class SiteBuild(Generator):
             if wpm:
                 add_reading_time(article, wpm)
             article.toc_entries = toc.entries(article, settings)
+        validation.report_shared_slugs(articles + hidden)
         for article in articles + hidden:
             seo.add_structured_data(article, settings)
         self.pdfs = PdfRenderer(settings)

@@ -24,3 +24,18 @@ def read_json(path):
 
 def write_json(path, value):
     write_atomically(path, json.dumps(value, sort_keys=True).encode())
+
+
+def field_location(path, field):
+    """``path:line`` of the ``Field:`` line in the metadata at the top of a file, else ``path``."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                name, colon, _value = line.partition(":")
+                if not line.strip() or not colon:
+                    break
+                if name.strip().lower() == field.lower():
+                    return f"{path}:{number}"
+    except (OSError, UnicodeDecodeError):
+        pass
+    return path

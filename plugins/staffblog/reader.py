@@ -1,8 +1,9 @@
-"""Reading Markdown: errors that name the field, and what the plugin needs of the text.
+"""Reading Markdown: errors that name the file and line, and what the plugin needs of the text.
 
-``StaffBlogMarkdownReader`` is Pelican's Markdown reader that reports an unreadable
-metadata value with its file and field, and returns, as metadata, what the plugin reads
-from the HTML: the word count, the headings, and the checklist's task list (the list
+``StaffBlogMarkdownReader`` is Pelican's Markdown reader that reports a file it cannot
+read with the file, the metadata line and the fix (dates only in the unambiguous ISO
+form, no control characters in a title or summary), and returns, as metadata, what the
+plugin reads from the HTML: the word count, the headings, and the checklist's task list (the list
 also becomes a checklist source in the HTML). Pelican's content cache keeps a reader's
 result, so every later build gets them without reading the HTML again.
 
@@ -16,12 +17,15 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
+from datetime import datetime
+from html import unescape
 
 from pelican.readers import MarkdownReader
 
 from . import settings as plugin_settings
 from .checklist_source import TASK_LIST_METADATA, checklist_title, read_task_list
-from .files import read_json, write_json
+from .files import field_location, read_json, write_json
 from .reading_time import WORD_COUNT_METADATA, word_count
 from .toc import HEADINGS_METADATA, headings
 
@@ -34,8 +38,27 @@ READING_MODULES = ("reader", "checklist_source", "checklist_items", "checklist_t
 READING_MODULES += ("reading_time", "toc")
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?")
+DATE_FORMS = "write YYYY-MM-DD or YYYY-MM-DD HH:MM"
+# Characters a feed cannot carry (XML 1.0), once entities are decoded.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 class MetadataError(ValueError):
-    """A metadata value that cannot be read, with the file it came from."""
+    """A file that cannot be read, as the line that reports it."""
+
+
+def checked_date(value):
+    """What is wrong with a ``Date:`` value, or None."""
+    if not ISO_DATE.fullmatch(value):
+        return (
+            f"is not written YYYY-MM-DD (02/04/2024 could be 4 February or 2 April); {DATE_FORMS}"
+        )
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return f"is not a real date; {DATE_FORMS}"
+    return None
 
 
 class StaffBlogMarkdownReader(MarkdownReader):
@@ -43,7 +66,22 @@ class StaffBlogMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         self.source_path = source_path
-        content, metadata = super().read(source_path)
+        try:
+            content, metadata = super().read(source_path)
+            for name in ("title", "summary"):
+                found = CONTROL_CHARACTER.search(unescape(str(metadata.get(name, ""))))
+                if found:
+                    raise MetadataError(
+                        f"{field_location(source_path, name)}: {name.title()} holds an invisible "
+                        f"control character (U+{ord(found.group()):04X}); type that line again"
+                    )
+        except Exception as exc:
+            if isinstance(exc, UnicodeDecodeError):
+                exc = MetadataError(f"{source_path}: is not UTF-8 text; save it as UTF-8")
+            elif not isinstance(exc, MetadataError):
+                exc = MetadataError(f"{source_path}: cannot be read: {exc}")
+            logger.error("%s", exc)
+            raise exc
         metadata[WORD_COUNT_METADATA] = word_count(content)
         metadata[HEADINGS_METADATA] = headings(content)
         if "checklist" in metadata:
@@ -53,12 +91,14 @@ class StaffBlogMarkdownReader(MarkdownReader):
         return content, metadata
 
     def process_metadata(self, name, value):
+        problem = checked_date(value.strip()) if name in ("date", "modified") else None
         try:
-            return super().process_metadata(name, value)
+            if not problem:
+                return super().process_metadata(name, value)
         except Exception as exc:
-            message = f"{self.source_path}: cannot read metadata {name!r} (value {value!r}): {exc}"
-            logger.error("%s", message)
-            raise MetadataError(message) from exc
+            problem = f"cannot be read: {exc}"
+        where = field_location(self.source_path, name) if self.source_path else "pelicanconf.py"
+        raise MetadataError(f"{where}: {name.title()} {value!r} {problem}")
 
 
 def use_staffblog_reader(readers):

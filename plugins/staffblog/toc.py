@@ -12,6 +12,7 @@ import logging
 from markdown.extensions.toc import nest_toc_tokens
 
 from . import settings as plugin_settings
+from .files import field_location
 from .reading_time import counted_words
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ def wanted(article, tokens, settings):
         return False
     if override:
         logger.warning(
-            "%s: metadata 'TOC' must be yes or no, not %r; using the automatic rule",
-            article.source_path,
+            "%s: TOC must be yes or no, not %r; write 'TOC: yes' or 'TOC: no'",
+            field_location(article.source_path, "toc"),
             article.metadata["toc"],
         )
     sections = sum(1 for token in tokens if token["level"] == 2)

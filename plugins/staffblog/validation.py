@@ -1,16 +1,22 @@
 """Addresses a reader would see broken, reported naming the file before anything is written.
 
 A ``Slug:``, ``URL:`` or ``Save_as:`` that is not a plain path (a scheme, quotes, ``..``),
-and two articles at the same URL (Pelican would fail half-way, naming neither): left out.
+and a post or page at an address another post, page or listing has (Pelican would fail
+half-way, naming neither): left out. Two category or tag names sharing one address.
 """
 
 import logging
+import os
 import re
 from collections import defaultdict
 
+from . import settings as plugin_settings
+from .checklist_items import short
+from .files import field_location
+
 logger = logging.getLogger(__name__)
 
-PLAIN_SLUG = re.compile(r"[\w][\w.-]*")
+PLAIN_SLUG = re.compile(r"[\w][\w.-]{0,99}")
 PLAIN_PATH = re.compile(r"(?!/)(?!.*(?:^|/)\.\.(?:/|$))[\w./-]*")
 
 
@@ -22,9 +28,9 @@ def plain_address(content):
         pattern = PLAIN_SLUG if name == "Slug" else PLAIN_PATH
         if value is not None and not pattern.fullmatch(str(value)):
             logger.error(
-                "%s: %s %r is not a plain address; use letters, digits and hyphens "
-                "(e.g. 'Slug: my-post'); the file was left out",
-                content.source_path,
+                "%s: %s %r is not a plain address; use at most 100 letters, digits and "
+                "hyphens (e.g. 'Slug: my-post'); the file was left out",
+                field_location(content.source_path, name),
                 name,
                 value,
             )
@@ -45,14 +51,78 @@ def drop_clashing_urls(generator):
         by_save_as[article.save_as].append(article)
     clashing = set()
     for group in by_save_as.values():
+        group.sort(key=lambda article: article.source_path)
         if len(group) > 1:
             clashing.update(id(a) for a in group[1:])
-            logger.warning(
-                "%s: same URL %r as %s; skipped",
-                ", ".join(a.source_path for a in group[1:]),
-                "/" + group[0].url,
-                group[0].source_path,
-            )
+            for article in group[1:]:
+                report_clash(article, group[0].source_path)
     if clashing:
         # Taxonomies are built right after this signal, from the filtered list.
         generator.articles = [a for a in generator.articles if id(a) not in clashing]
+
+
+def address_field(content):
+    """Where the file sets its address: the line to point the writer at."""
+    for name in ("save_as", "url", "slug", "title"):
+        if name in content.metadata:
+            return field_location(content.source_path, name)
+    return content.source_path
+
+
+def report_clash(content, owner):
+    owner = f"used by {owner}" if os.path.isabs(owner) else owner
+    logger.error(
+        "%s: its address /%s is already %s; give the file another 'Slug:'; it was left out",
+        address_field(content),
+        content.url,
+        owner,
+    )
+
+
+def listing_pages(context, settings):
+    """(file, what) for each listing page of the build."""
+    for name in settings["DIRECT_TEMPLATES"]:
+        yield settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html"), f"the {name} page"
+    yield plugin_settings.get(settings, "CHECKLIST_INDEX_SAVE_AS"), "the list of checklists"
+    for kind in ("categories", "tags", "authors"):
+        for wrapper, _articles in context.get(kind, []):
+            kind_name = type(wrapper).__name__.lower()
+            yield wrapper.save_as, f"the {kind_name} page of {wrapper.name!r}"
+
+
+CONTENT_LISTS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
+
+
+def drop_clashing_outputs(context, settings):
+    """Report and leave out each post or page whose file another one or a listing has."""
+    owners = {os.path.normpath(path): what for path, what in listing_pages(context, settings)}
+    for name in CONTENT_LISTS:
+        for content in list(context.get(name, [])):
+            if content.save_as:
+                owner = owners.setdefault(os.path.normpath(content.save_as), content.source_path)
+                if owner != content.source_path:
+                    report_clash(content, owner)
+                    context[name].remove(content)
+
+
+FIELDS = {"Category": "category", "Tag": "tags"}
+
+
+def report_shared_slugs(articles):
+    """Two category or tag names that Pelican would merge into one page, unasked."""
+    first = {}
+    for article in articles:
+        wrappers = [article.category] if getattr(article, "category", None) else []
+        for wrapper in wrappers + list(getattr(article, "tags", [])):
+            key = (type(wrapper).__name__, wrapper.slug)
+            name, source = first.setdefault(key, (wrapper.name, article.source_path))
+            if name.casefold() != wrapper.name.casefold():
+                logger.error(
+                    "%s: %s %r has the same address /%s as %r in %s; use one spelling",
+                    field_location(article.source_path, FIELDS[key[0]]),
+                    key[0],
+                    short(wrapper.name),
+                    wrapper.url,
+                    short(name),
+                    source,
+                )

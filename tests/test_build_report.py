@@ -1,0 +1,200 @@
+"""Every problem of a build, listed at its end in one plain line each (tools/build.py).
+
+One set of broken files, one mistake each, built together: `make publish` names every
+one in a single run and keeps the previous site; `make html` names the same ones,
+writes the good posts and exits non-zero.
+"""
+
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, SEED_URL, child_env, run_pelican, run_publish, snapshot
+
+GOOD = "Author: Barbara Feldman\nCategory: Tips\n"
+LONG_TAG = "Negotiating " * 30
+SEED_PAGE = f"{SEED_URL}index.html"
+
+# file under content/ -> (its text, the line the report must hold, after the file name)
+BROKEN = {
+    "articles/2024/impossible.md": (
+        f"Title: Impossible\nDate: 2024-02-30 10:00\n{GOOD}\nBody.\n",
+        ":2: Date '2024-02-30 10:00' is not a real date; write YYYY-MM-DD or YYYY-MM-DD HH:MM",
+    ),
+    "articles/2024/ambiguous.md": (
+        f"Title: Ambiguous\nDate: 02/04/2024\n{GOOD}\nBody.\n",
+        ":2: Date '02/04/2024' is not written YYYY-MM-DD (02/04/2024 could be 4 February "
+        "or 2 April); write YYYY-MM-DD or YYYY-MM-DD HH:MM",
+    ),
+    "articles/2024/modified.md": (
+        f"Title: Modified\nDate: 2024-03-01\nModified: last tuesday-ish\n{GOOD}\nBody.\n",
+        ":3: Modified 'last tuesday-ish' is not written YYYY-MM-DD",
+    ),
+    "articles/2024/no-title.md": (
+        f"Date: 2024-03-01\n{GOOD}\nBody.\n",
+        ": has no 'Title:' line, so it was left out; add a 'Title:' line at the top",
+    ),
+    "articles/2024/no-date.md": (
+        f"Title: No Date\n{GOOD}\nBody.\n",
+        ": has no 'Date:' line, so it was left out; add a 'Date:' line at the top",
+    ),
+    "articles/2024/typo.md": (
+        "Title: Typo\nDate: 2024-03-02\nAuthor: Dana ONeil\nCategory: Tips\n\nBody.\n",
+        ":3: Author 'Dana ONeil' is spelled \"Dana O'Neil\" in the bio {content}/authors/dana.md; "
+        "write 'Author: Dana O'Neil'",
+    ),
+    "articles/2024/stranger.md": (
+        "Title: Stranger\nDate: 2024-03-02\nAuthor: Jane Unknown\n\nBody.\n",
+        ":3: Author 'Jane Unknown' has no bio; correct the name, or add "
+        "{content}/authors/jane-unknown.md with 'Name: Jane Unknown'",
+    ),
+    "articles/2024/control.md": (
+        f"Title: Bell \x07 ringer\nDate: 2024-03-04\n{GOOD}\nBody.\n",
+        ":1: Title holds an invisible control character (U+0007); type that line again",
+    ),
+    "articles/2024/latin1.md": (
+        "Title: Résumé\nDate: 2024-03-04\n\nBody.\n".encode("latin-1"),
+        ": is not UTF-8 text; save it as UTF-8",
+    ),
+    "articles/2024/unsafe.md": (
+        f"Title: Unsafe\nDate: 2024-03-05\n{GOOD}Slug: javascript:alert(1)\n\nBody.\n",
+        ":5: Slug 'javascript:alert(1)' is not a plain address",
+    ),
+    "articles/2024/same-url.md": (
+        f"Title: Copy\nDate: 2013-01-31\n{GOOD}Slug: the-value-of-post-interview-follow-up\n\nA.\n",
+        f":5: its address /{SEED_URL} is already used by "
+        "{content}/articles/2013/the-value-of-post-interview-follow-up.md; "
+        "give the file another 'Slug:'; it was left out",
+    ),
+    "articles/2024/resume.md": (
+        f"Title: Tags\nDate: 2024-03-06\n{GOOD}Tags: Résumé, Resume\n\nBody.\n",
+        ":5: Tag 'Resume' has the same address /tag/resume/ as 'Résumé' in "
+        "{content}/articles/2024/resume.md; use one spelling",
+    ),
+    "articles/2024/timing.md": (
+        f"Title: Timing\nDate: 2024-03-07\n{GOOD}Checklist: Calls\n\n"
+        '- [ ] Call back\n  {: remind="every few weeks" }\n',
+        ": checklist item 'Call back': cannot read timing 'every few weeks'",
+    ),
+    "pages/team.md": (
+        "Title: Our Team\nSlug: about\n\nA second about page.\n",
+        ":2: its address /about/ is already used by {content}/pages/about.md; "
+        "give the file another 'Slug:'; it was left out",
+    ),
+    "pages/authors-list.md": (
+        "Title: Our Authors\nSlug: authors\n\nClashes with the list of authors.\n",
+        ":2: its address /authors/ is already the authors page; "
+        "give the file another 'Slug:'; it was left out",
+    ),
+    "pages/over-a-post.md": (
+        f"Title: Over a post\nSave_as: {SEED_PAGE}\nURL: {SEED_URL}\n\nText.\n",
+        f":2: its address /{SEED_URL} is already used by "
+        "{content}/articles/2013/the-value-of-post-interview-follow-up.md",
+    ),
+    "authors/nameless.md": ("Role: Recruiter\n\nNo name.\n", ": has no 'Name:' line"),
+    "authors/dana2.md": (
+        "Name: Dana O’Neil\n\nThe same address as Dana O'Neil.\n",
+        ":1: Name 'Dana O’Neil' has the address /author/dana-oneil/ of \"Dana O'Neil\" in "
+        "{content}/authors/dana.md; one bio per author, and names that differ in more "
+        "than punctuation",
+    ),
+}
+# Good files beside them: written whatever else is broken.
+GOOD_FILES = {
+    "authors/dana.md": "Name: Dana O'Neil\nRole: Recruiter\n\nDana places accountants.\n",
+    "articles/2024/long-tag.md": (
+        f"Title: Long Tag\nDate: 2024-03-08\n{GOOD}Tags: {LONG_TAG}\n\nBody.\n"
+    ),
+    "pages/greek.md": "Title: Greek\nSlug: εργασία\n\nΚαλημέρα.\n",
+}
+
+
+def write_files(content, files):
+    for name, text in files.items():
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+
+def expected_lines(content):
+    """The report's line for each broken file, the path as the build shows it."""
+    shown = content.relative_to(ROOT) if content.is_relative_to(ROOT) else content
+    return {
+        name: f"{shown}/{name}{line.replace('{content}', str(shown))}"
+        for name, (_text, line) in BROKEN.items()
+    }
+
+
+@pytest.fixture
+def broken_content(tmp_path):
+    """The real content plus every broken file, under the project folder (so the
+    report shows paths relative to it, as for content/)."""
+    content = ROOT / "tmp-test-content" / tmp_path.name
+    shutil.copytree(ROOT / "content", content)
+    write_files(content, GOOD_FILES)
+    write_files(content, {name: text for name, (text, _line) in BROKEN.items()})
+    yield content
+    shutil.rmtree(content)
+    if not any(content.parent.iterdir()):
+        content.parent.rmdir()
+
+
+def assert_reports_every_file(log, content):
+    for name, line in expected_lines(content).items():
+        assert line in log, f"{name}: expected\n{line}\nin\n{log}"
+    assert "Traceback" not in log
+    count = f"{len(BROKEN)} problems in {len(BROKEN)} files"
+    assert count in log, log
+
+
+def test_make_publish_names_every_problem_in_one_run_and_keeps_the_site(broken_content, tmp_path):
+    output = tmp_path / "public"
+    clean = ROOT / "content"
+    first = run_publish(clean, output)
+    assert first.returncode == 0, first.log
+    before = snapshot(output)
+
+    published = run_publish(broken_content, output)
+    assert published.returncode != 0
+    assert_reports_every_file(published.log, broken_content)
+    assert snapshot(output) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output-")]
+
+
+def test_make_html_writes_the_good_posts_and_exits_non_zero(broken_content, tmp_path):
+    build = run_pelican(broken_content, tmp_path / "output")
+    assert build.returncode != 0
+    assert_reports_every_file(build.log, broken_content)
+    assert build.path(SEED_URL).is_file()
+    assert build.path("blog/2024/03/08/long-tag/").is_file()
+    tag_pages = [p.parent.name for p in (build.output / "tag").glob("negotiating*/index.html")]
+    assert tag_pages and all(len(name) <= 80 for name in tag_pages)
+    assert build.path("εργασία/").is_file()
+    about = build.html("about/").find("h1").get_text()
+    assert about == "About"
+
+
+def test_the_report_is_not_wrapped_when_piped(broken_content, tmp_path):
+    """`make html` in cron or an editor: output piped, a narrow COLUMNS; no line split."""
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "html",
+            f"INPUTDIR={broken_content}",
+            f"OUTPUTDIR={tmp_path / 'output'}",
+            f"PELICANOPTS=--cache-path {tmp_path / 'cache'}",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=child_env({"COLUMNS": "40"}),
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode != 0
+    lines = result.stdout.splitlines()
+    for name, line in expected_lines(broken_content).items():
+        assert any(line in whole for whole in lines), f"{name}: {line!r} split in\n{result.stdout}"

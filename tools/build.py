@@ -1,0 +1,131 @@
+"""Build the site once with Pelican, then list every problem found, one plain line each.
+
+`make html`, `make publish` (tools/publish.py) and `make devserver` (tools/devserver.py)
+build through this. Pelican logs a problem where it meets it, between other lines and
+wrapped to the terminal; here each warning or error is kept and printed after the build
+as ``file[:line]: what is wrong; how to fix it``, never wrapped, with a count. A build
+that found any problem exits 1: the site holds what could be built, a publish is refused.
+"""
+
+import logging
+import os
+import re
+import sys
+
+from pelican import get_instance, parse_arguments
+from pelican.log import DEFAULT_LOG_HANDLER, LimitFilter
+
+logger = logging.getLogger("build")
+
+# Pelican's own messages about content, in words a writer can act on. Keys are the
+# templates Pelican logs (record.msg); values take the record's arguments.
+MISSING_FIELD_HINTS = {
+    "title": "add a 'Title:' line at the top, e.g. 'Title: How to follow up'",
+    "date": "add a 'Date:' line at the top, e.g. 'Date: 2024-05-01'",
+}
+
+
+def missing_field(source, field):
+    hint = MISSING_FIELD_HINTS.get(field, f"add a '{field.title()}:' line at the top")
+    return f"{source}: has no '{field.title()}:' line, so it was left out; {hint}"
+
+
+PELICAN_MESSAGES = {"Skipping %s: could not find information about '%s'": missing_field}
+# Pelican's note that it left out a file it could not read (a path relative to the
+# content folder): the reader has usually said why already (plugins/staffblog/reader.py).
+NOT_PROCESSED = "Could not process %s"
+
+
+class ProblemReport(logging.Handler):
+    """Every warning and error of one build, as the lines a writer reads."""
+
+    def __init__(self, content_folder=""):
+        super().__init__(logging.WARNING)
+        self.prefix = os.getcwd() + os.sep
+        self.content_folder = content_folder
+        self.lines = []
+
+    def emit(self, record):
+        if record.msg == NOT_PROCESSED:
+            path = str(record.args[0])
+            if not any(path in line for line in self.lines):
+                self.add(
+                    f"{os.path.join(self.content_folder, path)}: cannot be read, so it was "
+                    "left out; build with DEBUG=1 to see why"
+                )
+            return
+        describe = PELICAN_MESSAGES.get(record.msg)
+        text = describe(*record.args) if describe else record.getMessage()
+        self.add(text)
+
+    def add(self, text):
+        line = " ".join(str(text).replace(self.prefix, "").split())
+        if line not in self.lines:
+            self.lines.append(line)
+
+    def files(self):
+        return {re.split(r"[:\s]", line, maxsplit=1)[0] for line in self.lines}
+
+    def write(self, stream):
+        """Print the report: nothing when the build was clean."""
+        if not self.lines:
+            return
+        stream.write("\nProblems found in this build:\n")
+        stream.writelines(f"{line}\n" for line in self.lines)
+        count = len(self.lines)
+        stream.write(
+            f"{count} problem{'s' * (count != 1)} in {len(self.files())} "
+            f"file{'s' * (len(self.files()) != 1)}; fix them and build again "
+            "(README: 'When the build complains').\n"
+        )
+        stream.flush()
+
+
+def run(pelican, report, debug=False):
+    """Run one Pelican build; True if it ran to the end, else what stopped it is reported."""
+    root = logging.getLogger()
+    root.addHandler(report)
+    try:
+        pelican.run()
+        return True
+    except Exception as exc:  # a problem Pelican or the plugin did not expect
+        report.add(f"the build stopped: {type(exc).__name__}: {exc}")
+        if debug:
+            logger.exception("the build stopped")
+        return False
+    finally:
+        root.removeHandler(report)
+
+
+def console_handler(debug):
+    """Progress lines while building; problems wait for the report."""
+    if sys.stderr.isatty():
+        handler = DEFAULT_LOG_HANDLER
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    if not debug:
+        handler.addFilter(lambda record: record.levelno < logging.WARNING)
+    return handler
+
+
+def main(argv=None):
+    args = parse_arguments(argv)
+    debug = args.verbosity == logging.DEBUG
+    logging.basicConfig(level=args.verbosity or logging.WARNING, handlers=[console_handler(debug)])
+    # Pelican drops repeated warnings after a few; the report lists each once.
+    LimitFilter.LOGS_DEDUP_MIN_LEVEL = logging.INFO
+    try:
+        pelican, settings = get_instance(args)
+    except Exception as exc:
+        report = ProblemReport()
+        report.add(f"the settings cannot be used: {type(exc).__name__}: {exc}")
+    else:
+        report = ProblemReport(settings["PATH"])
+        run(pelican, report, debug)
+    report.write(sys.stderr)
+    return 1 if report.lines else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
