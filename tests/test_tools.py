@@ -82,6 +82,11 @@ def test_devserver_rebuilds_after_an_edit_and_injects_reload_only_when_served(
             return sum(line.startswith("Built in ") for line in lines)
 
         wait_until(lambda: builds_logged() >= 4, tmp_path)
+
+        # A mistake is listed after the rebuild, with its file and line.
+        article.write_text(article.read_text().replace("2013-01-31 09:00", "31/01/2013"))
+        problem = f"{article}:2: Date '31/01/2013' is not written YYYY-MM-DD"
+        wait_until(lambda: problem in (tmp_path / "devserver.log").read_text(), tmp_path)
     lines = (tmp_path / "devserver.log").read_text().splitlines()
     assert not [line for line in lines if line.startswith("Writing")], lines[:20]
     # Each build says how many pages it rendered (the others were unchanged).

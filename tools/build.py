@@ -103,7 +103,7 @@ def console_handler(debug):
         handler = DEFAULT_LOG_HANDLER
     else:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(logging.Formatter("%(message)s"))
     if not debug:
         handler.addFilter(lambda record: record.levelno < logging.WARNING)
     return handler

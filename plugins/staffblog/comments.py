@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from . import settings as plugin_settings
-from .files import read_json, write_json
+from .files import field_location, read_json, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -247,12 +247,10 @@ def comments_state(article, settings):
     key = plugin_settings.get(settings, "COMMENTS_METADATA_KEY")
     value = str(article.metadata.get(key, OPEN)).strip().lower()
     if value not in (OPEN, CLOSED):
-        logger.warning(
-            "%s: metadata %r must be %r or %r, not %r; comments stay open",
-            article.source_path,
+        logger.error(
+            "%s: %s must be 'open' or 'closed', not %r; comments stay open until then",
+            field_location(article.source_path, key),
             key.capitalize(),
-            OPEN,
-            CLOSED,
             value,
         )
         return True
