@@ -14,6 +14,8 @@ from tools.template_filters import JINJA_FILTERS  # noqa: F401
 AUTHOR = "Staffing Insights Team"
 SITENAME = "Career Advice Blog"
 SITESUBTITLE = "Interview, résumé and career advice from our recruiters"
+# The organisation named as publisher in each post's JSON-LD (partials/json_ld.html).
+STAFFBLOG_PUBLISHER = SITENAME
 SITEDESCRIPTION = (
     "Practical advice on interviews, résumés and follow-up from the recruiters "
     "who place candidates every week."
@@ -188,9 +190,6 @@ DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
 SOCIAL = ()
 LINKS = ()
-# Pygments styles compiled into css/pygments.css (light, then dark scheme).
-PYGMENTS_LIGHT_STYLE = "default"
-PYGMENTS_DARK_STYLE = "github-dark"
 
 # Checklist reminders (.ics) alarm at this local time on each reminder's day.
 CHECKLIST_REMINDER_TIME = "09:00"

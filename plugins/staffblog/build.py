@@ -5,9 +5,9 @@ after the articles and pages generators, so it runs once all content is read and
 anything is written, and writes after their pages:
 
 1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
-   threads, reading time, table of contents, structured data, checklists (their PDFs
+   threads, reading time, table of contents, checklists (their PDFs
    start), the pages to render;
-2. ``generate_output``: checklist pages, the Pygments stylesheet, the PDFs, then the
+2. ``generate_output``: checklist pages, the PDFs, then the
    search index over every page written.
 
 A build's state lives on this object; only the files in CACHE_PATH outlive it.
@@ -17,7 +17,7 @@ import logging
 
 from pelican.generators import Generator
 
-from . import authors, checklist, comments, preview, pygments_css, search, seo, toc, validation
+from . import authors, checklist, comments, preview, search, toc, validation
 from . import settings as plugin_settings
 from .checklist_source import BOX_MARKER
 from .pdfs import PdfRenderer
@@ -52,8 +52,6 @@ class SiteBuild(Generator):
                 add_reading_time(article, wpm)
             article.toc_entries = toc.entries(article, settings)
         validation.report_shared_slugs(articles + hidden)
-        for article in articles + hidden:
-            seo.add_structured_data(article, settings)
         self.pdfs = PdfRenderer(settings)
         self.checklists = checklist.collect(articles, settings, self.output_path, self.pdfs)
         context["CHECKLISTS"] = self.checklists
@@ -66,7 +64,6 @@ class SiteBuild(Generator):
 
     def generate_output(self, writer):
         checklist.write(self, writer, self.checklists)
-        pygments_css.write_stylesheet(self.settings, self.output_path)
         self.pdfs.finish()
         if isinstance(writer, preview.PreviewWriter):
             writer.report()

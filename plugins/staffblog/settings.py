@@ -6,12 +6,6 @@ Override any of them in ``pelicanconf.py`` (or ``publishconf.py``).
 DEFAULTS = {
     # Folder, relative to PATH, holding one Markdown bio per author.
     "STAFFBLOG_AUTHORS_DIR": "authors",
-    # Pygments styles compiled into theme/css/pygments.css: light, then dark scheme.
-    "PYGMENTS_LIGHT_STYLE": "default",
-    "PYGMENTS_DARK_STYLE": "github-dark",
-    "PYGMENTS_CSS_SAVE_AS": "theme/css/pygments.css",  # in the output folder
-    # Organisation named as publisher in each article's JSON-LD (defaults to SITENAME).
-    "STAFFBLOG_PUBLISHER": None,
     # Reading speed for "N min read" (words per minute); the time is rounded, at least 1.
     "STAFFBLOG_READING_WPM": 230,
     # An article gets a table of contents when it has at least this many <h2> headings…
