@@ -232,7 +232,7 @@ def test_missing_isso_config_is_reported_by_name(filled, tmp_path):
     options = [f"ISSO_DB_PATH={json.dumps(str(filled.db_path))}"]
     options.append(f"ISSO_CONFIG={json.dumps(str(missing))}")
     build = run_pelican(ROOT / "content", tmp_path / "output", "pelicanconf.py", "-e", *options)
-    assert build.returncode == 0
+    assert build.returncode == 1
     assert f"{missing} (ISSO_CONFIG)" in build.log and "not found" in build.log
 
 

@@ -103,7 +103,10 @@ def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     write_content(root / "content")
     build = run_pelican(root / "content", root / "output")
-    assert build.returncode == 0, build.log[-3000:]
+    # Hostile tags are problems to report (two sharing an address, one with no letters),
+    # not a reason to stop: every page is written.
+    assert "the build stopped" not in build.log and "Traceback" not in build.log, build.log
+    assert (root / "output" / "index.html").is_file()
     return build
 
 

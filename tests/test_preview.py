@@ -13,7 +13,6 @@ import re
 import shutil
 from pathlib import Path
 
-import jinja2
 import pytest
 
 from bench import corpus
@@ -228,8 +227,7 @@ def test_after_a_failed_build_the_next_one_trusts_no_page_it_wrote(preview):
     # The article pages are written with the new tag, then the tag pages fail.
     edit(article, "Tags: ", "Tags: a new tag, ")
     tag_template.write_text(working_template + "{% if %}", encoding="utf-8")
-    with pytest.raises(jinja2.TemplateSyntaxError):
-        preview.rebuild()
+    assert preview.builds.build() is False  # stopped by the broken template
     assert "a new tag" in (preview.output / page_of(article)).read_text()
     # Back to the sources of the last good build, whose pages the failed one overwrote.
     article.write_text(working_article, encoding="utf-8")

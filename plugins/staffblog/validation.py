@@ -116,7 +116,14 @@ def report_shared_slugs(articles):
         for wrapper in wrappers + list(getattr(article, "tags", [])):
             key = (type(wrapper).__name__, wrapper.slug)
             name, source = first.setdefault(key, (wrapper.name, article.source_path))
-            if name.casefold() != wrapper.name.casefold():
+            if not wrapper.slug:
+                logger.error(
+                    "%s: %s %r has no letter or digit to make its address from; use words",
+                    field_location(article.source_path, FIELDS[key[0]]),
+                    key[0],
+                    short(wrapper.name),
+                )
+            elif name.casefold() != wrapper.name.casefold():
                 logger.error(
                     "%s: %s %r has the same address /%s as %r in %s; use one spelling",
                     field_location(article.source_path, FIELDS[key[0]]),
