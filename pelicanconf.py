@@ -185,6 +185,27 @@ JINJA_ENVIRONMENT = {
 }
 
 # --- Theme ------------------------------------------------------------------------
+# The firm's look. BRAND_LOGO: a PNG (or another image Pillow reads) under content/, square
+# works best: the header shows it 40 px tall, the favicons and checklist PDFs are made
+# from it. BRAND_ACCENT: buttons, links and rules; made darker or lighter where needed
+# so text in it stays readable in the light and dark colour schemes.
+BRAND_LOGO = "images/brand/logo.png"
+BRAND_ACCENT = "#0b5cad"
+# The box under every post, pointing readers to the firm: text, button label, and a full
+# https:// (or mailto:) address. A category can have its own (None: no box there).
+# CALL_TO_ACTION = None removes the box.
+CALL_TO_ACTION = {
+    "text": "Looking for your next role? Our recruiters place candidates every week.",
+    "label": "See open jobs",
+    "link": "https://www.example.com/jobs/",
+}
+CALL_TO_ACTION_BY_CATEGORY = {
+    "Interview Tips": {
+        "text": "Interview coming up? Our recruiters prepare every candidate they put forward.",
+        "label": "Talk to a recruiter",
+        "link": "https://www.example.com/contact/",
+    },
+}
 MENUITEMS = ()
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False

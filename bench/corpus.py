@@ -149,6 +149,7 @@ def generate(folder, articles=1000, seed=2013):
     (folder / "articles").mkdir(parents=True)
     (folder / "authors").mkdir()
     shutil.copytree(ROOT / "content" / "pages", folder / "pages")
+    shutil.copytree(ROOT / "content" / "images" / "brand", folder / "images" / "brand")
     for name, role in AUTHORS:
         slug = name.lower().replace("'", "").replace(" ", "-")
         (folder / "authors" / f"{slug}.md").write_text(bio_markdown(name, role, rng))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import icalendar
 from dateutil.rrule import rrulestr
+from PIL import Image
 from pypdf import PdfReader
 
 from conftest import SEED_URL
@@ -66,6 +67,22 @@ def test_ticks_survive_a_reload_and_clear_resets_them(page, site_url):
     page.reload()
     assert states(page) == [False] * 5
     assert page.evaluate("localStorage.length") == 0
+
+
+def test_date_pickers_calendar_icon_shows_in_both_colour_schemes(page, site_url):
+    """The browser draws the icon in the field's colour scheme: it must be the page's, or
+    a dark icon sits on the dark field."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(f"{site_url}/{CHECKLIST}#calendar")
+        field = page.get_by_label("Interview date")
+        with Image.open(BytesIO(field.screenshot())) as shot:
+            grey = shot.convert("L")
+        width, height = grey.size
+        # Inside the border: the right end, where the icon is, and the left, where text is not.
+        icon = grey.crop((width - 36, 6, width - 6, height - 6)).getextrema()
+        background = grey.getpixel((4, 4))
+        assert max(abs(value - background) for value in icon) > 120, (scheme, icon, background)
 
 
 def test_calendar_file_has_each_timed_item_on_its_day(page, site_url):

@@ -59,6 +59,10 @@ def test_no_page_scrolls_sideways_and_the_footer_ends_the_window(page, site_url)
                 page.goto(f"{site_url}/{path}")
                 where = (width, scheme, path)
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, where
+                assert page.locator(".site-title__logo").is_visible(), where
+                if path == SEED_URL:  # pelicanconf.py's call to action for its category
+                    box = page.locator(".call-to-action").bounding_box()
+                    assert box["x"] >= 0 and box["x"] + box["width"] <= width, where
                 if path in SHORT_PAGES:
                     footer = page.locator(".site-footer").bounding_box()
                     assert footer["y"] + footer["height"] >= height - 1, where

@@ -5,10 +5,10 @@ after the articles and pages generators, so it runs once all content is read and
 anything is written, and writes after their pages:
 
 1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
-   threads, reading time, table of contents, checklists (their PDFs
+   threads, reading time, table of contents, the brand's images, checklists (their PDFs
    start), the pages to render;
-2. ``generate_output``: checklist pages, the PDFs, then the
-   search index over every page written.
+2. ``generate_output``: checklist pages, the brand's stylesheet and images, the PDFs, then
+   the search index over every page written.
 
 A build's state lives on this object; only the files in CACHE_PATH outlive it.
 """
@@ -19,6 +19,7 @@ from pelican.generators import Generator
 
 from . import authors, checklist, comments, preview, search, toc, validation
 from . import settings as plugin_settings
+from .brand import brand_context, write_brand_files
 from .checklist_source import BOX_MARKER
 from .pdfs import PdfRenderer
 from .reading_time import add_reading_time, words_per_minute
@@ -52,7 +53,8 @@ class SiteBuild(Generator):
                 add_reading_time(article, wpm)
             article.toc_entries = toc.entries(article, settings)
         validation.report_shared_slugs(articles + hidden)
-        self.pdfs = PdfRenderer(settings)
+        context["BRAND"] = self.brand = brand_context(settings)
+        self.pdfs = PdfRenderer(settings, self.brand["pdf"])
         self.checklists = checklist.collect(articles, settings, self.output_path, self.pdfs)
         context["CHECKLISTS"] = self.checklists
         context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
@@ -64,6 +66,7 @@ class SiteBuild(Generator):
 
     def generate_output(self, writer):
         checklist.write(self, writer, self.checklists)
+        write_brand_files(self.brand, self.settings, self.output_path)
         self.pdfs.finish()
         if isinstance(writer, preview.PreviewWriter):
             writer.report()

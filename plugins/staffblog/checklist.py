@@ -123,6 +123,7 @@ def pdf_fields(checklist):
     return {
         "title": checklist.title,
         "site_name": checklist.site_name,
+        "site_url": checklist.site_url,
         "article_title": checklist.article.title,
         "article_url": checklist.article_absolute_url,
         "page_url": checklist.absolute_url,
@@ -183,7 +184,7 @@ def collect(articles, settings, output_path, pdf_renderer):
                 first.source_path,
             )
             continue
-        job = pdfs.plan(pdf_fields(checklist), settings)
+        job = pdfs.plan({**pdf_fields(checklist), **pdf_renderer.brand}, settings)
         # A cached PDF was checked when it was made.
         if not os.path.exists(job.cache_path) and missing_glyphs(checklist, settings):
             continue

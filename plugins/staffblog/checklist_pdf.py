@@ -9,7 +9,7 @@ import io
 import threading
 from dataclasses import dataclass
 
-from reportlab import rl_config
+from reportlab import platypus, rl_config
 from reportlab.lib import colors, pagesizes
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -22,6 +22,9 @@ FONT_STYLES = ("normal", "bold", "italic", "boldItalic")
 POINT = 1
 BOX_SIZE = 11 * POINT
 BOX_GAP = 9 * POINT
+LOGO_HEIGHT = 30 * POINT
+RULE_GAP = 22  # points between the lines of the notes area
+GREY = colors.HexColor("#444444")  # small print
 
 _registered = {}
 _lock = threading.Lock()
@@ -45,11 +48,14 @@ class PdfItem:
 class PdfChecklist:
     title: str
     site_name: str
+    site_url: str
     article_title: str
     article_url: str
     page_url: str
     items: tuple
     interview_date_line: bool = False  # a line to write the date the reminders count from
+    logo: tuple = ()  # (image file, width, height, its hash) or (): brand.py
+    accent: str = "#0b5cad"  # links and the rule under the logo
 
 
 @dataclass(frozen=True)
@@ -115,17 +121,35 @@ class CheckItem(Flowable):
         self.paragraph.drawOn(canvas, BOX_SIZE + BOX_GAP, 0)
 
 
+class NotesArea(Flowable):
+    """ "Notes" over ruled lines down to the page's end, less ``reserve`` for what follows."""
+
+    def __init__(self, font, reserve):
+        super().__init__()
+        self.font, self.reserve = font, reserve
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = available_width, max(0, available_height - self.reserve)
+        return self.width, self.height
+
+    def draw(self):
+        rules = [(0, y, self.width, y) for y in range(int(self.height) - RULE_GAP, 0, -RULE_GAP)]
+        if rules:  # none when the checklist takes the whole page
+            self.canv.setFont(self.font, 10)
+            self.canv.drawString(0, rules[0][1] + 8, "Notes")
+            self.canv.setStrokeColor(colors.HexColor("#9aa3ad"))
+            self.canv.setLineWidth(0.5)
+            self.canv.lines(rules)
+
+
 def styles(family):
     base = family.name
     return {
         "title": ParagraphStyle("title", fontName=base, fontSize=20, leading=25, spaceAfter=4),
-        "meta": ParagraphStyle(
-            "meta", fontName=base, fontSize=9.5, leading=13, textColor=colors.HexColor("#333333")
-        ),
+        "site": ParagraphStyle("site", fontName=base, fontSize=12, leading=16, autoLeading="max"),
+        "meta": ParagraphStyle("meta", fontName=base, fontSize=9.5, leading=13, textColor=GREY),
         "item": ParagraphStyle("item", fontName=base, fontSize=11.5, leading=15.5),
-        "note": ParagraphStyle(
-            "note", fontName=base, fontSize=9, leading=12, textColor=colors.HexColor("#444444")
-        ),
+        "note": ParagraphStyle("note", fontName=base, fontSize=9, leading=12, textColor=GREY),
     }
 
 
@@ -152,13 +176,23 @@ def render(checklist, fonts, size_name):
         initialFontSize=style["item"].fontSize,
         initialLeading=style["item"].leading,
     )
-    url = pdf_escape(checklist.article_url)
+    url, site = pdf_escape(checklist.article_url), pdf_escape(checklist.site_url)
+    logo = ""
+    if checklist.logo:
+        path, width, height, _digest = checklist.logo
+        logo = f'<img src="{pdf_escape(path)}" width="{LOGO_HEIGHT * width / height}" '
+        logo += f'height="{LOGO_HEIGHT}" valign="middle"/>  '
     story = [
+        Paragraph(
+            f"{logo}{pdf_escape(checklist.site_name)} · "
+            f'<a href="{site}" color="{checklist.accent}">{site}</a>',
+            style["site"],
+        ),
+        platypus.HRFlowable("100%", 2, color=checklist.accent, spaceBefore=2, spaceAfter=14),
         Paragraph(f"<b>{pdf_escape(checklist.title)}</b>", style["title"]),
-        Paragraph(pdf_escape(checklist.site_name), style["meta"]),
         Paragraph(
             f"From the article “{pdf_escape(checklist.article_title)}”: "
-            f'<a href="{url}" color="#0b5cad">{url}</a>',
+            f'<a href="{url}" color="{checklist.accent}">{url}</a>',
             style["meta"],
         ),
     ]
@@ -172,13 +206,12 @@ def render(checklist, fonts, size_name):
             text += f'<br/><font size="9" color="#444444">{pdf_escape(item.note)}</font>'
         story += [CheckItem(Paragraph(text, style["item"])), Spacer(1, 10 * POINT)]
     page_url = pdf_escape(checklist.page_url)
-    story += [
-        Spacer(1, 8 * POINT),
-        Paragraph(
-            f'Tick it off online or get calendar reminders: <a href="{page_url}" '
-            f'color="#0b5cad">{page_url}</a>',
-            style["note"],
-        ),
-    ]
+    tail = Paragraph(
+        f'Tick it off online or get calendar reminders: <a href="{page_url}" '
+        f'color="{checklist.accent}">{page_url}</a>',
+        style["note"],
+    )
+    reserve = tail.wrap(document.width, document.height)[1] + 8 * POINT
+    story += [NotesArea(family.name, reserve), Spacer(1, 6 * POINT), tail]
     document.build(story)
     return buffer.getvalue()

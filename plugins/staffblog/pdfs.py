@@ -25,7 +25,7 @@ from .files import write_atomically
 
 logger = logging.getLogger(__name__)
 
-LAYOUT_VERSION = "3"  # bump when the layout changes: cached PDFs are then made again
+LAYOUT_VERSION = "4"  # bump when the layout changes: cached PDFs are then made again
 UNUSED_DAYS = 30  # a cached PDF no build used for this long is removed
 
 
@@ -78,7 +78,8 @@ def render_to_cache(job):
 class PdfRenderer:
     """The PDFs of one build: queued as checklists are found, copied out at the end."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, brand):
+        self.brand = brand  # what each PDF shows of the brand (brand.py)
         self.workers = plugin_settings.get(settings, "STAFFBLOG_WORKERS")
         self.folder = plugin_settings.cache_folder(settings, "pdfs")
         self.pool = None

@@ -6,6 +6,12 @@ Override any of them in ``pelicanconf.py`` (or ``publishconf.py``).
 DEFAULTS = {
     # Folder, relative to PATH, holding one Markdown bio per author.
     "STAFFBLOG_AUTHORS_DIR": "authors",
+    # The firm's look (brand.py). BRAND_LOGO: an image Pillow reads (PNG best), relative
+    # to PATH; the header logo, favicons and checklist PDFs are made from it ("": none).
+    "BRAND_LOGO": "images/brand/logo.png",
+    # Accent colour "#rrggbb" of buttons, links and rules, made darker or lighter where
+    # needed for contrast (WCAG AA) in the light and the dark colour scheme.
+    "BRAND_ACCENT": "#0b5cad",
     # Reading speed for "N min read" (words per minute); the time is rounded, at least 1.
     "STAFFBLOG_READING_WPM": 230,
     # An article gets a table of contents when it has at least this many <h2> headings…
