@@ -134,7 +134,7 @@ def test_search_and_social_metadata(site):
     assert page.find("link", rel="canonical")["href"] == canonical
     assert page.find("meta", property="og:url")["content"] == canonical
     assert page.find("meta", property="og:type")["content"] == "article"
-    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
     description = page.find("meta", attrs={"name": "description"})["content"]
     assert description.startswith("Preparing for the interview is only half the job.")
 

@@ -5,8 +5,8 @@ after the articles and pages generators, so it runs once all content is read and
 anything is written, and writes after their pages:
 
 1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
-   threads, reading time, table of contents, the brand's images, checklists (their PDFs
-   start), the pages to render;
+   threads, reading time, table of contents, the brand's images, post images and social
+   cards, checklists (their PDFs start), the pages to render;
 2. ``generate_output``: checklist pages, the brand's stylesheet and images, the PDFs, then
    the search index over every page written.
 
@@ -17,7 +17,7 @@ import logging
 
 from pelican.generators import Generator
 
-from . import authors, checklist, comments, preview, search, toc, validation
+from . import authors, checklist, comments, images, preview, search, toc, validation
 from . import settings as plugin_settings
 from .brand import brand_context, write_brand_files
 from .checklist_source import BOX_MARKER
@@ -54,6 +54,7 @@ class SiteBuild(Generator):
             article.toc_entries = toc.entries(article, settings)
         validation.report_shared_slugs(articles + hidden)
         context["BRAND"] = self.brand = brand_context(settings)
+        images.Images(settings, self.output_path).attach(every, context)
         self.pdfs = PdfRenderer(settings, self.brand["pdf"])
         self.checklists = checklist.collect(articles, settings, self.output_path, self.pdfs)
         context["CHECKLISTS"] = self.checklists

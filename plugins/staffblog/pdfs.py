@@ -15,13 +15,12 @@ import logging
 import multiprocessing
 import os
 import shutil
-import time
 from concurrent.futures import ProcessPoolExecutor
 
 import reportlab
 
 from . import settings as plugin_settings
-from .files import write_atomically
+from .files import remove_unused, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +126,4 @@ class PdfRenderer:
         self.forget_unused()
 
     def forget_unused(self):
-        if not os.path.isdir(self.folder):
-            return
-        oldest = time.time() - UNUSED_DAYS * 86400
-        for entry in os.scandir(self.folder):
-            if entry.stat().st_mtime < oldest:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(entry.path)
+        remove_unused(self.folder, UNUSED_DAYS)

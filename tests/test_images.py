@@ -1,0 +1,151 @@
+"""Post images: an `Image:` line with its alt text, resized at build time into srcset widths."""
+
+import io
+import re
+import urllib.parse
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+from test_preview import HOME, Preview, edit, page_of, pages
+
+from conftest import SEED_URL, run_pelican, run_publish
+
+SEED_IMAGE = "images/2013/follow-up-note.jpg"
+POST = """\
+Title: {title}
+Date: 2014-03-0{day}
+Author: Barbara Feldman
+Category: Interview Tips
+{extra}
+Some advice.
+"""
+
+
+def jpeg(size, **options):
+    out = io.BytesIO()
+    Image.new("RGB", size, (40, 90, 160)).save(out, "JPEG", **options)
+    return out.getvalue()
+
+
+def image_files(build, page_url, img):
+    """(file on disk, width descriptor) of every srcset entry, resolved from the page."""
+    base = urllib.parse.urljoin("http://site/" + page_url, ".")
+    entries = []
+    for entry in img["srcset"].split(","):
+        url, descriptor = entry.split()
+        path = urllib.parse.urlsplit(urllib.parse.urljoin(base, url)).path.lstrip("/")
+        entries.append((build.output / path, int(descriptor.removesuffix("w"))))
+    return entries
+
+
+def test_the_post_shows_its_image_in_every_width_above_the_fold(site):
+    hero = site.html(SEED_URL).select_one(".post__header img.post__image")
+    assert hero["alt"].startswith("A thank-you note beside its sealed envelope")
+    assert hero.get("loading") is None and hero["decoding"] == "async"
+    entries = image_files(site, SEED_URL, hero)
+    assert [width for _path, width in entries] == [480, 800, 1200]
+    for path, width in entries:
+        with Image.open(path) as made:
+            assert made.format == "WEBP" and made.width == width
+    with Image.open(entries[-1][0]) as widest, Image.open(site.output / SEED_IMAGE) as original:
+        assert (int(hero["width"]), int(hero["height"])) == widest.size
+        assert abs(widest.width / widest.height - original.width / original.height) < 0.01
+    assert hero["src"] == hero["srcset"].split(",")[-1].split()[0]
+    assert "100vw" in hero["sizes"]
+
+
+@pytest.mark.parametrize("listing", ["", "category/interview-tips/", "author/barbara-feldman/"])
+def test_listing_cards_show_the_image_lazily_with_its_alt_text(site, listing):
+    card = site.html(listing).select_one(".card img.card__image")
+    assert card["loading"] == "lazy" and card["decoding"] == "async"
+    assert card["alt"].startswith("A thank-you note beside its sealed envelope")
+    for path, width in image_files(site, listing, card):
+        with Image.open(path) as made:
+            assert made.width == width
+
+
+def test_problems_are_reported_and_the_post_builds_without_its_image(content_copy, tmp_path):
+    articles = content_copy / "articles"
+    (content_copy / "images" / "broken.jpg").write_bytes(b"not a picture at all")
+    cases = {
+        "no-alt.md": f"Image: {SEED_IMAGE}\n",
+        "missing.md": "Image: images/nowhere.jpg\nImage-Alt: A desk\n",
+        "broken.md": "Image: images/broken.jpg\nImage-Alt: A desk\n",
+        "outside.md": "Image: ../../../etc/passwd\nImage-Alt: A desk\n",
+    }
+    for day, (name, extra) in enumerate(cases.items(), 1):
+        title = name.removesuffix(".md").title()
+        (articles / name).write_text(POST.format(title=title, day=day, extra=extra))
+    build = run_pelican(content_copy, tmp_path / "output")
+    assert build.returncode == 0, build.log
+    log = " ".join(build.log.split())  # the console wraps long lines
+    assert re.search(
+        r"no-alt\.md: Image 'images/2013/follow-up-note\.jpg' has no alt text; "
+        r"add a line 'Image-Alt: what the picture shows'",
+        log,
+    ), build.log
+    assert re.search(r"missing\.md: Image 'images/nowhere\.jpg' is not a file under", log)
+    assert re.search(r"broken\.md: Image 'images/broken\.jpg' cannot be read as a picture", log)
+    assert re.search(r"outside\.md: Image '\.\./\.\./\.\./etc/passwd' is not a file under", log)
+    for day, name in enumerate(cases, 1):
+        slug = name.removesuffix(".md")
+        page = build.html(f"blog/2014/03/0{day}/{slug}/")
+        assert page.select("main img") == [], name
+        assert page.find("meta", property="og:image")  # a drawn card instead
+    # The seed post still has its image; a publish refuses the broken posts.
+    assert build.html(SEED_URL).select_one("img.post__image")
+    published = run_publish(content_copy, tmp_path / "public")
+    assert published.returncode != 0
+    assert ".md: Image " in published.log  # the first problem stops it
+
+
+def test_a_small_image_is_never_upscaled_and_a_turned_photo_keeps_its_shape(content_copy, tmp_path):
+    images = content_copy / "images"
+    (images / "small.jpg").write_bytes(jpeg((300, 200)))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored on its side: shown 600 wide, 900 high
+    (images / "turned.jpg").write_bytes(jpeg((900, 600), exif=exif))
+    for day, name in enumerate(("small", "turned"), 1):
+        extra = f"Image: images/{name}.jpg\nImage-Alt: A blue {name} square\n"
+        (content_copy / "articles" / f"{name}.md").write_text(
+            POST.format(title=name, day=day, extra=extra)
+        )
+    build = run_pelican(content_copy, tmp_path / "output")
+    assert build.returncode == 0, build.log
+
+    small_url, turned_url = "blog/2014/03/01/small/", "blog/2014/03/02/turned/"
+    small = build.html(small_url).select_one("img.post__image")
+    assert [w for _p, w in image_files(build, small_url, small)] == [300]
+    assert (small["width"], small["height"]) == ("300", "200")
+    turned = build.html(turned_url).select_one("img.post__image")
+    assert (turned["width"], turned["height"]) == ("600", "900")
+    entries = image_files(build, turned_url, turned)
+    assert [w for _p, w in entries] == [480, 600]
+    with Image.open(entries[-1][0]) as widest:
+        assert widest.size == (600, 900)
+
+
+def test_the_devserver_shows_images_as_a_clean_build_does(tmp_path):
+    site = Preview(tmp_path)
+    article = site.articles[-1]  # the newest: on the home page
+    photo = site.content / "images" / "desk.jpg"
+    photo.parent.mkdir(exist_ok=True)
+    photo.write_bytes(jpeg((1000, 600)))
+    edit(article, "Title: ", "Image: images/desk.jpg\nImage-Alt: A desk by a window\nTitle: ")
+    site.rebuild()
+    site.assert_same_as_clean_build()
+
+    with article.open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more sentence, added while previewing.\n")
+    assert pages(site.rebuild()) == {page_of(article)}  # the listings keep their card image
+    site.assert_same_as_clean_build()
+
+    photo.write_bytes(jpeg((1000, 500)))  # another picture under the same name
+    assert {page_of(article), HOME} <= pages(site.rebuild())
+    site.assert_same_as_clean_build()
+    home = BeautifulSoup((site.output / HOME).read_text(encoding="utf-8"), "html.parser")
+    image = home.select_one("img.card__image")
+    assert (image["width"], image["height"]) == ("1000", "500")
+    for url in (entry.split()[0] for entry in image["srcset"].split(",")):
+        assert (site.output / url.removeprefix("./")).is_file(), url
