@@ -12,6 +12,7 @@ from test_preview import HOME, Preview, edit, page_of, pages
 from conftest import SEED_URL, run_pelican, run_publish
 
 SEED_IMAGE = "images/2013/follow-up-note.jpg"
+HOSTILE_ALT = "\"><script>alert(1)</script><img src=x onerror=alert(2)> & 'q'"
 POST = """\
 Title: {title}
 Date: 2014-03-0{day}
@@ -100,14 +101,16 @@ def test_problems_are_reported_and_the_post_builds_without_its_image(content_cop
     assert ".md: Image " in published.log  # the first problem stops it
 
 
-def test_a_small_image_is_never_upscaled_and_a_turned_photo_keeps_its_shape(content_copy, tmp_path):
+def test_a_small_image_is_never_upscaled_a_turned_photo_keeps_its_shape_alt_is_text(
+    content_copy, tmp_path
+):
     images = content_copy / "images"
     (images / "small.jpg").write_bytes(jpeg((300, 200)))
     exif = Image.Exif()
     exif[0x0112] = 6  # stored on its side: shown 600 wide, 900 high
     (images / "turned.jpg").write_bytes(jpeg((900, 600), exif=exif))
     for day, name in enumerate(("small", "turned"), 1):
-        extra = f"Image: images/{name}.jpg\nImage-Alt: A blue {name} square\n"
+        extra = f"Image: images/{name}.jpg\nImage-Alt: {HOSTILE_ALT} {name}\n"
         (content_copy / "articles" / f"{name}.md").write_text(
             POST.format(title=name, day=day, extra=extra)
         )
@@ -119,6 +122,10 @@ def test_a_small_image_is_never_upscaled_and_a_turned_photo_keeps_its_shape(cont
     assert [w for _p, w in image_files(build, small_url, small)] == [300]
     assert (small["width"], small["height"]) == ("300", "200")
     turned = build.html(turned_url).select_one("img.post__image")
+    assert turned["alt"] == f"{HOSTILE_ALT} turned"  # shown exactly as written, as text
+    assert build.html(turned_url).find("script", string=re.compile("alert")) is None
+    meta = build.html(turned_url).find("meta", property="og:image:alt")
+    assert meta["content"] == f"{HOSTILE_ALT} turned"
     assert (turned["width"], turned["height"]) == ("600", "900")
     entries = image_files(build, turned_url, turned)
     assert [w for _p, w in entries] == [480, 600]
