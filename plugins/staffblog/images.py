@@ -18,14 +18,14 @@ from pelican.utils import sanitised_join
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from . import settings as plugin_settings
-from .files import remove_unused, write_atomically
+from .files import field_location, remove_unused, write_atomically
 
 logger = logging.getLogger(__name__)
 
 LAYOUT_VERSION = "1"  # bump when the drawing changes: every file is then made again
 CARD = (1200, 630)
-NO_ALT = "has no alt text; add a line 'Image-Alt: what the picture shows'"
-NOT_FOUND = "is not a file under content/; give its path there (images/…/x.jpg)"
+NO_ALT = "has no alt text, so it was left out; add a line 'Image-Alt: what the picture shows'"
+NOT_FOUND = "is not a file under content/, so it was left out; correct the path (images/…/x.jpg)"
 
 
 def saved(image, kind):
@@ -109,9 +109,11 @@ class Images:
             try:
                 return self.sized(content, data, alt)
             except Exception as exc:  # whatever Pillow cannot read
-                problem = f"cannot be read as a picture ({exc}); save it as JPEG, PNG or WebP"
+                problem = f"cannot be read ({exc}), so it was left out; save it as JPEG or PNG"
         if name:
-            logger.error("%s: Image %r %s; built without it", content.source_path, name, problem)
+            logger.error(
+                "%s: Image %r %s", field_location(content.source_path, "image"), name, problem
+            )
         return None
 
     def sized(self, content, data, alt):
