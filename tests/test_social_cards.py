@@ -70,6 +70,7 @@ def test_a_post_with_an_image_shares_it_and_a_page_gets_a_drawn_card(site):
     home = card_meta(site.html(""))
     assert home["og:image:alt"] == "Career Advice Blog"
     assert len({post["og:image"], about["og:image"], home["og:image"]}) == 3
+    assert site.json_ld(SEED_URL)["image"] == post["og:image"]  # for search engines too
 
 
 def test_the_card_is_served_from_the_built_site(site, site_url):
