@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 LAYOUT_VERSION = "1"  # bump when the drawing changes: every file is then made again
 CARD = (1200, 630)
+WIDTHS = (480, 800, 1200)  # of a post image's copies (none wider than the file): its srcset
 NO_ALT = "has no alt text, so it was left out; add a line 'Image-Alt: what the picture shows'"
 NOT_FOUND = "is not a file under content/, so it was left out; correct the path (images/…/x.jpg)"
 
@@ -75,7 +76,7 @@ class Images:
         """The output path of ``make()``'s file for ``inputs``, made if not cached."""
         key = json.dumps([LAYOUT_VERSION, inputs], default=lambda d: d.hexdigest()).encode()
         name = f"{folder}/{hashlib.sha256(key).hexdigest()[:24]}.{extension}"
-        cached = os.path.join(self.cache, name)
+        cached = os.path.join(self.cache, os.path.basename(name))
         target = os.path.join(self.output_path, "images", name)
         if os.path.exists(cached):
             self.reused += 1
@@ -97,8 +98,7 @@ class Images:
                 content.social_card = self.text_card(content.title, names)
         context["SITE_CARD"] = self.text_card(self.brand[0], self.settings.get("SITESUBTITLE"))
         logger.info("images and cards: %d made, %d from the cache", self.made, self.reused)
-        for folder in ("cards", "sized"):
-            remove_unused(os.path.join(self.cache, folder), days=30)
+        remove_unused(self.cache, days=30)
 
     def post_image(self, content):
         name = str(content.metadata.get("image", "")).strip()
@@ -123,8 +123,7 @@ class Images:
             width, height = image.size[::-1] if turned else image.size
         digest, files = hashlib.sha256(data), []
         card = self.file("cards", [digest], "jpg", lambda: saved(opened(data, CARD, "RGB"), "JPEG"))
-        widths = plugin_settings.get(self.settings, "STAFFBLOG_IMAGE_WIDTHS")
-        for size in sorted({min(w, width) for w in widths}):
+        for size in sorted({min(w, width) for w in WIDTHS}):
             size = (size, max(1, round(height * size / width)))
             make = functools.partial(lambda size: saved(opened(data, size), "WEBP"), size)
             files.append((self.file("sized", [digest, size], "webp", make), size[0]))

@@ -113,7 +113,7 @@ class PdfRenderer:
                     continue
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(job.cache_path, target)
-            os.utime(job.cache_path)  # used: see forget_unused()
+            os.utime(job.cache_path)  # used: see remove_unused()
             logger.info('Writing "%s"', target)
         if self.pool is not None:
             self.pool.shutdown()
@@ -123,7 +123,4 @@ class PdfRenderer:
                 rendered,
                 len(self.queued) - rendered,
             )
-        self.forget_unused()
-
-    def forget_unused(self):
         remove_unused(self.folder, UNUSED_DAYS)

@@ -67,8 +67,6 @@ DEFAULTS = {
         "boldItalic": "VeraBI.ttf",
     },
     # --- Post images and social cards (images.py) ------------------------------------
-    # Widths (pixels) of the WebP copies of a post's `Image:`; none wider than the file.
-    "STAFFBLOG_IMAGE_WIDTHS": (480, 800, 1200),
     # Font of the drawn social cards: the first file that exists (a bare name: in ReportLab's
     # fonts). DejaVu (Debian fonts-dejavu-core) is Vera's design plus Greek, Cyrillic, Arabic…
     "SOCIAL_CARD_FONTS": ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "VeraBd.ttf"),
