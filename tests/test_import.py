@@ -114,7 +114,7 @@ def test_posts_keep_their_metadata(core):
     assert meta["slug"] == "ten-tips-resume"
     assert meta["summary"].startswith("Your résumé is the first thing")
     assert meta["image"] == "images/2014/03/interview-desk.jpg"
-    assert meta["image_alt"] == "A desk with a notebook"
+    assert meta["image-alt"] == "A desk with a notebook"
     assert "status" not in meta and "comments" not in meta
     gutenberg = core.metadata(GUTENBERG)
     assert gutenberg["comments"] == "closed"

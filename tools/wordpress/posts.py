@@ -35,15 +35,18 @@ def title_text(title):
 
 
 def featured_image(planner, item, rewriter, notes):
+    """The post's `Image:` and `Image-Alt:` (the build needs both and a file under content/)."""
     attachment = planner.attachments.get(int(item.meta.get("_thumbnail_id") or 0))
     if attachment is None:
         return "", ""
     url = rewriter.url(attachment.attachment_url, item.title)
-    if url.startswith("{static}/"):
-        url = url[len("{static}/") :]
-    else:
-        notes.append(f"featured image {url} is remote")
-    return url, attachment.meta.get("_wp_attachment_image_alt", "")
+    if not url.startswith("{static}/"):
+        notes.append(f"featured image {url} is remote: left out (import with MEDIA= to keep it)")
+        return "", ""
+    alt = attachment.meta.get("_wp_attachment_image_alt", "")
+    if not alt.strip():
+        notes.append("featured image has no alt text: add a line 'Image-Alt: what it shows'")
+    return url[len("{static}/") :], alt
 
 
 def render(planner, placed, md):
@@ -80,7 +83,7 @@ def render(planner, placed, md):
         fields.append(("Status", "draft"))
     if item.comment_status == "closed":
         fields.append(("Comments", "closed"))
-    fields += [("Image", image), ("Image_alt", image_alt if image else "")]
+    fields += [("Image", image), ("Image-Alt", image_alt if image else "")]
     fields += [("Wordpress_id", item.id), ("Wordpress_link", item.link)]
     if placed.state != "published":
         fields.append(("Wordpress_status", placed.why))
