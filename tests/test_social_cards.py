@@ -125,7 +125,7 @@ def test_cards_and_images_are_made_once_and_reused_by_every_build(content_copy, 
         assert {path for path in cache.rglob("*.*")} == set(stamps)
         meta = card_meta(published.html(SEED_URL))
         card = card_file(published, meta["og:image"], "https://blog.example.com")
-        assert card.read_bytes() == (cache / "cards" / card.name).read_bytes()
+        assert card.read_bytes() == (cache / card.name).read_bytes()
 
     about = content_copy / "pages" / "about.md"
     about.write_text(about.read_text().replace("Title: About", "Title: About us"))
