@@ -134,9 +134,10 @@ def test_cards_and_images_are_made_once_and_reused_by_every_build(content_copy, 
 
 
 def test_cards_carry_the_brand_logo_and_accent(content_copy, tmp_path):
-    (content_copy / "images" / "brand").mkdir()
-    Image.new("RGBA", (400, 100), (0, 160, 60, 255)).save(content_copy / "images/brand/logo.png")
-    brand = ["-e", 'BRAND_ACCENT="#c0392b"', 'BRAND_LOGO="images/brand/logo.png"']
+    logo = content_copy / "images" / "brand" / "green.png"
+    logo.parent.mkdir(exist_ok=True)
+    Image.new("RGBA", (400, 100), (0, 160, 60, 255)).save(logo)
+    brand = ["-e", 'BRAND_ACCENT="#c0392b"', 'BRAND_LOGO="images/brand/green.png"']
     build = run_pelican(content_copy, tmp_path / "output", "pelicanconf.py", *brand)
     assert build.returncode == 0, build.log
     with Image.open(card_file(build, card_meta(build.html("about/"))["og:image"])) as card:
@@ -144,14 +145,14 @@ def test_cards_carry_the_brand_logo_and_accent(content_copy, tmp_path):
         assert close(card.getpixel((10, 300)), (0xC0, 0x39, 0x2B))  # the accent bar
         assert close(card.getpixel((300, 140)), (0, 160, 60))  # the logo
 
-    # A logo file that is missing: the site's name instead, in the default accent.
-    missing = ["-e", 'BRAND_LOGO="images/brand/gone.png"']
-    build = run_pelican(content_copy, tmp_path / "other", "pelicanconf.py", *missing)
+    # Without a logo: the site's name instead, in the default accent.
+    build = run_pelican(content_copy, tmp_path / "other", "pelicanconf.py", "-e", 'BRAND_LOGO=""')
     assert build.returncode == 0, build.log
     with Image.open(card_file(build, card_meta(build.html("about/"))["og:image"])) as card:
         card = card.convert("RGB")
         assert close(card.getpixel((10, 300)), (0x0B, 0x5C, 0xAD))
         assert close(card.getpixel((300, 140)), (255, 255, 255))
+        assert min(card.crop((80, 60, 480, 110)).convert("L").getextrema()) < 128  # the name
 
 
 def close(pixel, expected, tolerance=12):

@@ -54,7 +54,7 @@ class SiteBuild(Generator):
             article.toc_entries = toc.entries(article, settings)
         validation.report_shared_slugs(articles + hidden)
         context["BRAND"] = self.brand = brand_context(settings)
-        images.Images(settings, self.output_path).attach(every, context)
+        images.Images(settings, self.output_path, self.brand).attach(every, context)
         self.pdfs = PdfRenderer(settings, self.brand["pdf"])
         self.checklists = checklist.collect(articles, settings, self.output_path, self.pdfs)
         context["CHECKLISTS"] = self.checklists

@@ -10,7 +10,6 @@ import io
 import json
 import logging
 import os
-import re
 import shutil
 import textwrap
 
@@ -45,7 +44,7 @@ def opened(data, size=None, mode="RGBA"):
 def fitted(text, font, max_lines, width=1040):
     """``text`` in at most ``max_lines`` lines of ``width`` px, cut short with "…"."""
     for chars in range(2 * width // int(font.size), 0, -1):  # from 0.5 em a character
-        lines = textwrap.wrap(text[:300], chars, max_lines=max_lines, placeholder=" …")
+        lines = textwrap.wrap(text[:300], chars, max_lines=max_lines, placeholder="…")
         if all(font.getlength(line) <= width for line in lines):
             return lines or [""]
     return [""]
@@ -54,16 +53,15 @@ def fitted(text, font, max_lines, width=1040):
 class Images:
     """One build's post images and cards, made or copied from the cache as planned."""
 
-    def __init__(self, settings, output_path):
+    def __init__(self, settings, output_path, brand):
         self.settings, self.output_path, self.made, self.reused = settings, output_path, 0, 0
         self.cache = plugin_settings.cache_folder(settings, "images")
         folder = importlib.resources.files("reportlab") / "fonts"  # has Bitstream Vera
         fonts = [*plugin_settings.get(settings, "SOCIAL_CARD_FONTS"), "VeraBd.ttf"]
         self.font = next(str(folder / f) for f in fonts if os.path.isfile(folder / f))
-        accent = str(plugin_settings.get(settings, "BRAND_ACCENT"))
-        self.accent = accent if re.fullmatch("#[0-9a-fA-F]{6}", accent) else "#0b5cad"
-        self.logo = self.read(plugin_settings.get(settings, "BRAND_LOGO") or "")
-        self.brand = [settings["SITENAME"], self.accent, self.logo and hashlib.sha256(self.logo)]
+        # brand.py's accent (readable on white), logo (fitted in 480×120) and the logo's hash
+        self.accent, self.logo = brand["light"], brand["images"].get("logo.png")
+        self.brand = [settings["SITENAME"], self.accent, brand["pdf"]["logo"][3:]]
 
     def read(self, name):
         try:  # RuntimeError: a path outside content/
@@ -140,13 +138,13 @@ class Images:
         draw = ImageDraw.Draw(card)
         font = functools.partial(ImageFont.truetype, self.font)
         draw.rectangle((0, 0, 23, CARD[1]), fill=self.accent)
+        left = 80  # the logo, then the site's name, as in the header
         if self.logo:
-            logo = opened(self.logo)
-            logo.thumbnail((400, 100))
+            logo = ImageOps.contain(self.logo, (400, 100))
             card.paste(logo, (80, 60), logo)
-        else:
-            name = fitted(self.brand[0], font(size=40), 1)[0]
-            draw.text((80, 60), name, self.accent, font(size=40))
+            left += logo.width + 24
+        name = fitted(self.brand[0], font(size=40), 1, 1120 - left)[0]
+        draw.text((left, 110), name, self.accent, font(size=40), anchor="lm")
         for size in (72, 60, 48):  # the largest that fits the title in 3 lines (48: 4)
             lines = fitted(title, font(size=size), 4)
             if len(lines) <= 3:
