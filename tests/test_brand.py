@@ -279,7 +279,7 @@ def test_a_new_logo_or_address_makes_the_pdf_again(tmp_path):
     def build(name, *extra):
         built = run_pelican(content, tmp_path / name, "pelicanconf.py", "-v", *options, *extra)
         assert built.returncode == 0, built.log
-        count = re.search(r"checklist PDFs: (\d+) rendered, (\d+) from the cache", built.log)
+        count = re.search(r"checklist PDFs: (\d+) made, (\d+) from the cache", built.log)
         return tuple(map(int, count.groups())), (built.output / SEED_PDF).read_bytes()
 
     first = build("first")

@@ -338,18 +338,18 @@ def test_an_unchanged_checklist_pdf_comes_from_the_cache_even_in_a_fresh_folder(
     pdf = Path("checklists", slug, f"{slug}-checklist.pdf")
     first = run_pelican(content_copy, tmp_path / "first", "pelicanconf.py", "-v")
     assert first.returncode == 0, first.log
-    assert "checklist PDFs: 1 rendered, 0 from the cache" in first.log
+    assert "checklist PDFs: 1 made, 0 from the cache" in first.log
 
     second = run_pelican(content_copy, tmp_path / "second", "pelicanconf.py", "-v")  # same cache
     assert second.returncode == 0, second.log
-    assert "checklist PDFs: 0 rendered, 1 from the cache" in second.log
+    assert "checklist PDFs: 0 made, 1 from the cache" in second.log
     assert (second.output / pdf).read_bytes() == (first.output / pdf).read_bytes()
 
     source = content_copy / SEED_SOURCE
     source.write_text(source.read_text().replace("about three paragraphs", "about two paragraphs"))
     third = run_pelican(content_copy, tmp_path / "second", "pelicanconf.py", "-v")
     assert third.returncode == 0, third.log
-    assert "checklist PDFs: 1 rendered, 0 from the cache" in third.log
+    assert "checklist PDFs: 1 made, 0 from the cache" in third.log
     assert "about two paragraphs" in PdfReader(third.output / pdf).pages[0].extract_text()
     md = third.output / pdf.with_name(f"{slug}-checklist.md")
     assert "about two paragraphs" in md.read_text()

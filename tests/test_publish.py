@@ -77,11 +77,11 @@ def test_a_scheduled_post_is_published_by_the_first_publish_after_its_date(conte
 def test_a_publish_into_a_fresh_folder_reuses_the_cache(content_copy, tmp_path):
     first = run_publish(content_copy, tmp_path / "public", options=["-v"])
     assert first.returncode == 0, first.log
-    assert "checklist PDFs: 1 rendered, 0 from the cache" in first.log
+    assert "checklist PDFs: 1 made, 0 from the cache" in first.log
     before = first.path(SEED_URL).read_bytes()
     second = run_publish(content_copy, tmp_path / "public", options=["-v"])
     assert second.returncode == 0, second.log
-    assert "checklist PDFs: 0 rendered, 1 from the cache" in second.log
+    assert "checklist PDFs: 0 made, 1 from the cache" in second.log
     assert second.path(SEED_URL).read_bytes() == before
 
 

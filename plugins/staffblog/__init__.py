@@ -7,13 +7,12 @@ Pelican creates for every build, in the order written there.
 
 from pelican import signals
 
-from . import build, preview, read_ahead, reader, template_cache, validation
+from . import build, preview, reader, template_cache, validation
 
 
 def register():
     signals.initialized.connect(reader.trust_content_cache)
     signals.readers_init.connect(reader.use_staffblog_reader)
-    signals.article_generator_init.connect(read_ahead.read_ahead)
     signals.article_generator_pretaxonomy.connect(validation.drop_clashing_urls)
     signals.page_generator_finalized.connect(validation.drop_unsafe_pages)
     signals.generator_init.connect(template_cache.prepare_environment)

@@ -105,14 +105,11 @@ def load_bios(pelican_settings):
             continue
         first = bios.setdefault(bio.slug, bio)
         if first is not bio:
+            url = Author(bio.name, pelican_settings).url
             logger.error(
-                "%s: Name %r has the address /%s of %r in %s; one bio per author, "
-                "and names that differ in more than punctuation",
-                field_location(bio.source_path, "name"),
-                bio.name,
-                Author(bio.name, pelican_settings).url,
-                first.name,
-                first.source_path,
+                f"{field_location(bio.source_path, 'name')}: Name {bio.name!r} has the address "
+                f"/{url} of {first.name!r} in {first.source_path}; one bio per author, and "
+                "names that differ in more than punctuation"
             )
     return bios
 
@@ -123,27 +120,19 @@ def attach(author, bio):
 
 
 def report_unknown(content, author, bio, settings):
-    where = field_location(content.source_path, "author")
+    where, name = field_location(content.source_path, "author"), author.name
     if bio is not None:
         logger.error(
-            "%s: Author %r is spelled %r in the bio %s; write 'Author: %s'",
-            where,
-            author.name,
-            bio.name,
-            bio.source_path,
-            bio.name,
+            f"{where}: Author {name!r} is spelled {bio.name!r} in the bio {bio.source_path}; "
+            f"write 'Author: {bio.name}'"
         )
     else:
         folder = os.path.join(
             settings["PATH"], plugin_settings.get(settings, "STAFFBLOG_AUTHORS_DIR")
         )
         logger.error(
-            "%s: Author %r has no bio; correct the name, or add %s/%s.md with 'Name: %s'",
-            where,
-            author.name,
-            folder,
-            author.slug,
-            author.name,
+            f"{where}: Author {name!r} has no bio; correct the name, or add "
+            f"{folder}/{author.slug}.md with 'Name: {name}'"
         )
 
 

@@ -70,7 +70,7 @@ def brand_context(settings):
         if logo:
             path = os.path.join(settings["PATH"], logo)
             brand["images"] = logo_images(path)
-            with open(path, "rb") as handle:  # its hash: a new logo makes new PDFs (pdfs.py)
+            with open(path, "rb") as handle:  # its hash: a new logo makes new PDFs and cards
                 digest = hashlib.sha256(handle.read()).hexdigest()
             brand["pdf"]["logo"] = [path, *brand["images"]["logo.png"].size, digest]
     except (OSError, ValueError) as exc:  # Pillow's "cannot identify image" is an OSError

@@ -5,10 +5,10 @@ after the articles and pages generators, so it runs once all content is read and
 anything is written, and writes after their pages:
 
 1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
-   threads, reading time, table of contents, the brand's images, post images and social
-   cards, checklists (their PDFs start), the pages to render;
-2. ``generate_output``: checklist pages, the brand's stylesheet and images, the PDFs, then
-   the search index over every page written.
+   threads, reading time, table of contents, the brand's images, post images, social
+   cards and checklists (the files the cache lacks start being made), the pages to render;
+2. ``generate_output``: checklist pages, the brand's stylesheet and images, the made
+   files copied in, then the search index over every page written.
 
 A build's state lives on this object; only the files in CACHE_PATH outlive it.
 """
@@ -20,8 +20,8 @@ from pelican.generators import Generator
 from . import authors, checklist, comments, images, preview, search, toc, validation
 from . import settings as plugin_settings
 from .brand import brand_context, write_brand_files
+from .cached_files import CachedFiles
 from .checklist_source import BOX_MARKER
-from .pdfs import PdfRenderer
 from .reading_time import add_reading_time, words_per_minute
 
 logger = logging.getLogger(__name__)
@@ -54,9 +54,12 @@ class SiteBuild(Generator):
             article.toc_entries = toc.entries(article, settings)
         validation.report_shared_slugs(articles + hidden)
         context["BRAND"] = self.brand = brand_context(settings)
-        images.Images(settings, self.output_path, self.brand).attach(every, context)
-        self.pdfs = PdfRenderer(settings, self.brand["pdf"])
-        self.checklists = checklist.collect(articles, settings, self.output_path, self.pdfs)
+        labels = {"images": "images and cards", "pdfs": "checklist PDFs"}
+        self.files = CachedFiles(settings, labels)
+        images.Images(settings, self.output_path, self.brand, self.files).attach(every, context)
+        self.checklists = checklist.collect(
+            articles, settings, self.output_path, self.files, self.brand["pdf"]
+        )
         context["CHECKLISTS"] = self.checklists
         context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
         context["CHECKLIST_INDEX_URL"] = plugin_settings.get(settings, "CHECKLIST_INDEX_URL")
@@ -68,7 +71,7 @@ class SiteBuild(Generator):
     def generate_output(self, writer):
         checklist.write(self, writer, self.checklists)
         write_brand_files(self.brand, self.settings, self.output_path)
-        self.pdfs.finish()
+        self.files.finish()
         if isinstance(writer, preview.PreviewWriter):
             writer.report()
             if writer.write_only is not None:

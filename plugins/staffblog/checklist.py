@@ -3,7 +3,7 @@
 An article opts in with a ``Checklist: <title>`` line; its one ``- [ ] …`` list, read
 with the article (checklist_source.py), becomes the checklist, and an item may carry a
 reminder timing (checklist_timing.py). ``collect`` makes each published article's
-``Checklist`` and queues its PDF (pdfs.py); ``write`` writes each printable page and
+``Checklist`` and queues its PDF (cached_files.py); ``write`` writes each printable page and
 Markdown file, and the index. A bad checklist is reported naming the file and item,
 and nothing is written for it. Templates read ``article.downloadable_checklist`` and,
 on the pages written here, ``checklist`` / ``checklists``.
@@ -13,15 +13,17 @@ import dataclasses
 import logging
 import os
 
+import reportlab
 from markupsafe import escape
 from pelican.utils import sanitised_join, slugify
 
-from . import pdfs
 from . import settings as plugin_settings
 from .checklist_items import REMIND_ATTRIBUTE, ChecklistError, short
 from .checklist_source import TASK_LIST_METADATA, checklist_title, read_task_list
 
 logger = logging.getLogger(__name__)
+
+PDF_LAYOUT_VERSION = "4"  # bump when the layout changes: cached PDFs are then made again
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,39 +60,18 @@ class Checklist:
         )
 
 
-def checklist_slug(article, settings):
-    chosen = str(article.metadata.get("checklist-slug", "")).strip()
-    if not chosen:
-        return article.slug
-    return slugify(chosen, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
-
-
 OUTPUTS = {"url": "URL", "save_as": "SAVE_AS", "pdf_url": "PDF_SAVE_AS", "md_url": "MD_SAVE_AS"}
 
 
-def output_names(settings, slug):
-    return {
-        field: plugin_settings.get(settings, f"CHECKLIST_{name}").format(slug=slug)
-        for field, name in OUTPUTS.items()
-    }
-
-
-def task_list_of(article, settings):
-    """The TaskList read with the article; read now for other formats (HTML, reST)."""
-    task_list = article.metadata.get(TASK_LIST_METADATA)
-    if task_list is None:
-        title = checklist_title(article.metadata.get("checklist", ""))
-        task_list, article._content = read_task_list(
-            article._content, title, settings["SLUG_REGEX_SUBSTITUTIONS"]
-        )
-    return task_list
-
-
-def build_checklist(article, task_list, settings):
-    """The article's Checklist from its TaskList (checklist_source.py)."""
+def build_checklist(article, settings):
+    """The article's Checklist from its task list (checklist_source.py)."""
     title = checklist_title(article.metadata.get("checklist", ""))
     if not title:
         raise ChecklistError("'Checklist:' needs a title, e.g. 'Checklist: Follow-up checklist'")
+    substitutions = settings["SLUG_REGEX_SUBSTITUTIONS"]
+    task_list = article.metadata.get(TASK_LIST_METADATA)
+    if task_list is None:  # not read by reader.py: another format (HTML, reST)
+        task_list, article._content = read_task_list(article._content, title, substitutions)
     if task_list.problem:
         raise ChecklistError(task_list.problem)
     site_url = settings.get("SITEURL", "")
@@ -105,7 +86,8 @@ def build_checklist(article, task_list, settings):
         resolved = article._update_content(f'<a href="{escape(href)}">', site_url)
         return BeautifulSoup(resolved, "html.parser").a["href"]
 
-    slug = checklist_slug(article, settings)
+    chosen = str(article.metadata.get("checklist-slug", "")).strip()
+    slug = slugify(chosen, regex_subs=substitutions) if chosen else article.slug
     return Checklist(
         title=title,
         slug=slug,
@@ -114,7 +96,10 @@ def build_checklist(article, task_list, settings):
         items=tuple(item.with_links(base_url, resolve_link) for item in task_list.items),
         site_name=settings["SITENAME"],
         site_url=site_url,
-        **output_names(settings, slug),
+        **{
+            field: plugin_settings.get(settings, f"CHECKLIST_{name}").format(slug=slug)
+            for field, name in OUTPUTS.items()
+        },
     )
 
 
@@ -135,10 +120,21 @@ def pdf_fields(checklist):
     }
 
 
+def render_pdf(fields, fonts, page_size):
+    from .checklist_pdf import render_fields  # ReportLab is loaded only to make a PDF
+
+    return render_fields(fields, fonts, page_size)
+
+
 def missing_glyphs(checklist, settings):
     """Report each text of the checklist the PDF's font cannot print; True if any."""
-    family = pdfs.font_family(settings)
-    if family is None:
+    from . import checklist_pdf
+
+    try:
+        checklist_pdf.page_size(plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE"))
+        family = checklist_pdf.font_family(plugin_settings.get(settings, "CHECKLIST_PDF_FONTS"))
+    except checklist_pdf.PdfSettingsError as exc:
+        logger.error("pelicanconf.py: %s; no checklist PDF can be made", exc)
         return True
     texts = [("title", checklist.title), ("article title", checklist.article.title)]
     texts += [(f"item {short(item.text)!r}", item.text) for item in checklist.items]
@@ -146,49 +142,48 @@ def missing_glyphs(checklist, settings):
     for where, text in texts:
         missing = sorted({ch for ch in text if ord(ch) not in family.glyphs and ch.strip()})
         if missing:
-            found = True
+            found, names = True, ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
             logger.error(
-                "%s: checklist %s: the PDF font has no %s (change the text or "
-                "CHECKLIST_PDF_FONTS); the checklist was not made",
-                checklist.source_path,
-                where,
-                ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing),
+                f"{checklist.source_path}: checklist {where}: the PDF font has no {names} "
+                "(change the text or CHECKLIST_PDF_FONTS); the checklist was not made"
             )
     return found
 
 
-def collect(articles, settings, output_path, pdf_renderer):
-    """Every published article's Checklist, its PDF queued; the bad ones reported."""
+def collect(articles, settings, output_path, files, pdf_brand):
+    """Every published article's Checklist, its PDF queued in ``files``; the bad ones
+    reported. ``pdf_brand``: what the PDF shows of the brand (brand.py)."""
+    fonts = plugin_settings.get(settings, "CHECKLIST_PDF_FONTS")
+    page_size = plugin_settings.get(settings, "CHECKLIST_PDF_PAGE_SIZE")
     checklists = {}
     for article in sorted(articles, key=lambda a: (a.date, a.source_path)):
         if "checklist" not in article.metadata:
             if f" {REMIND_ATTRIBUTE}=" in article._content:
                 logger.warning(
-                    "%s: an item has a remind= timing but the article has no 'Checklist:' "
-                    "line; add one to publish its list as a checklist",
-                    article.source_path,
+                    f"{article.source_path}: an item has a remind= timing but the article has "
+                    "no 'Checklist:' line; add one to publish its list as a checklist"
                 )
             continue
         try:
-            checklist = build_checklist(article, task_list_of(article, settings), settings)
+            checklist = build_checklist(article, settings)
         except ChecklistError as exc:
             logger.error("%s: %s", article.source_path, exc)
             continue
         first = checklists.get(checklist.save_as)
         if first is not None:
             logger.error(
-                "%s: checklist URL '/%s' is already the checklist of %s; give one of them "
-                "another 'Checklist-Slug:'",
-                article.source_path,
-                checklist.url,
-                first.source_path,
+                f"{article.source_path}: checklist URL '/{checklist.url}' is already the "
+                f"checklist of {first.source_path}; give one of them another 'Checklist-Slug:'"
             )
             continue
-        job = pdfs.plan({**pdf_fields(checklist), **pdf_renderer.brand}, settings)
+        fields = {**pdf_fields(checklist), **pdf_brand}
+        inputs = [PDF_LAYOUT_VERSION, reportlab.Version, fonts, page_size, fields]
+        cached = files.cache_path("pdfs", inputs, "pdf")
         # A cached PDF was checked when it was made.
-        if not os.path.exists(job.cache_path) and missing_glyphs(checklist, settings):
+        if not os.path.exists(cached) and missing_glyphs(checklist, settings):
             continue
-        pdf_renderer.add(sanitised_join(output_path, checklist.pdf_url), article.source_path, job)
+        target = sanitised_join(output_path, checklist.pdf_url)
+        files.add("pdfs", target, cached, article.source_path, render_pdf, fields, fonts, page_size)
         checklists[checklist.save_as] = checklist
         article.downloadable_checklist = checklist
     return sorted(checklists.values(), key=lambda c: c.title.lower())

@@ -157,57 +157,6 @@ def short(text, limit=60):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-NO_BOX = "has no box: start every item of the checklist with '- [ ] '"
-ONE_PARAGRAPH = "a checklist item is one paragraph of text"
-
-
-def holds(tag):
-    """What an item holding a ``tag`` element is said to hold."""
-    return "a nested list" if tag in ("ul", "ol") else f"a <{tag}>"
-
-
-# The errors of a list, whichever way it is read (from the HTML or from the tree).
-
-
-def item_from(paragraphs, remind, item_id, lead):
-    """The ChecklistItem of an item\'s paragraphs (soup_parts() each) and attributes."""
-    inline = InlineText()
-    for parts in paragraphs:
-        inline.walk(parts)
-        inline.add_text(" ")
-    html, text, markdown, pdf = inline.result()
-    if MISPLACED_TIMING.search(text):
-        raise ChecklistError(f"checklist item {short(text)!r}: {MISPLACED_HINT}")
-    if not text:
-        raise ChecklistError("a checklist item has no text")
-
-    timing = None
-    if remind is not None:
-        try:
-            timing = parse_timing(remind)
-        except TimingError as exc:
-            raise ChecklistError(f"checklist item {short(text)!r}: {exc}") from None
-
-    item_id = item_id or ""
-    if item_id and not ITEM_ID.match(item_id):
-        raise ChecklistError(
-            f"checklist item {short(text)!r}: id {item_id!r} must start with a "
-            "letter and hold only letters, digits, '-' and '_'"
-        )
-    return ChecklistItem(
-        id=item_id,
-        html=html,
-        text=text,
-        lead=lead,
-        markdown=markdown,
-        pdf_markup=pdf,
-        timing=timing,
-    )
-
-
-# --- Reading the list from the output HTML (BeautifulSoup) ---------------------------------
-
-
 def soup_parts(node):
     """The inline content of a BeautifulSoup node, as InlineText.walk() takes it."""
     from bs4 import Comment, NavigableString
@@ -242,32 +191,44 @@ def read_item(li):
     """One ``<li>`` of the task list as a ChecklistItem; also cleans the ``<li>``."""
     from bs4 import NavigableString
 
+    item = f"checklist item {short(li.get_text(' '))!r}"
     if "task-list-item" not in (li.get("class") or ()):
-        raise ChecklistError(f"checklist item {short(li.get_text(' '))!r} {NO_BOX}")
+        raise ChecklistError(f"{item} has no box: start every item with '- [ ] '")
     boxes = []
     for tag in li.find_all(True):  # one pass: the builds stay fast
         if tag.name == "input" and tag.get("type") == "checkbox":
             boxes.append(tag)
         elif tag.name in FORBIDDEN_TAGS:
-            raise ChecklistError(
-                f"checklist item {short(li.get_text(' '))!r} holds {holds(tag.name)}; "
-                f"{ONE_PARAGRAPH}"
-            )
+            held = "a nested list" if tag.name in ("ul", "ol") else f"a <{tag.name}>"
+            raise ChecklistError(f"{item} holds {held}; a checklist item is one paragraph of text")
     for box in boxes:
         box.decompose()
     blocks = [tag for tag in li.children if getattr(tag, "name", None) in BLOCK_TAGS]
     first = next(iter(li.contents), None)
     if isinstance(first, NavigableString):
         first.replace_with(str(first).lstrip())
-    remind = li.get(REMIND_ATTRIBUTE)
+    inline = InlineText()
+    for parts in [soup_parts(block) for block in blocks] if blocks else [soup_parts(li)]:
+        inline.walk(parts)
+        inline.add_text(" ")
+    html, text, markdown, pdf = inline.result()
+    if MISPLACED_TIMING.search(text):
+        raise ChecklistError(f"checklist item {short(text)!r}: {MISPLACED_HINT}")
+    if not text:
+        raise ChecklistError("a checklist item has no text")
+    timing, remind = None, li.attrs.pop(REMIND_ATTRIBUTE, None)
     if remind is not None:
-        del li[REMIND_ATTRIBUTE]
-    return item_from(
-        [soup_parts(block) for block in blocks] if blocks else [soup_parts(li)],
-        remind,
-        li.get("id"),
-        lead_phrase(li),
-    )
+        try:
+            timing = parse_timing(remind)
+        except TimingError as exc:
+            raise ChecklistError(f"checklist item {short(text)!r}: {exc}") from None
+    item_id = li.get("id") or ""
+    if item_id and not ITEM_ID.match(item_id):
+        raise ChecklistError(
+            f"checklist item {short(text)!r}: id {item_id!r} must start with a "
+            "letter and hold only letters, digits, '-' and '_'"
+        )
+    return ChecklistItem(item_id, html, text, lead_phrase(li), markdown, pdf, timing)
 
 
 def item_ids(items, slug_substitutions):

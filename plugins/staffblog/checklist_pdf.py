@@ -6,7 +6,6 @@ a TTF costs far more than laying out a page.
 """
 
 import io
-import threading
 from dataclasses import dataclass
 
 from reportlab import platypus, rl_config
@@ -26,8 +25,7 @@ LOGO_HEIGHT = 30 * POINT
 RULE_GAP = 22  # points between the lines of the notes area
 GREY = colors.HexColor("#444444")  # small print
 
-_registered = {}
-_lock = threading.Lock()
+_registered = {}  # ReportLab's font registry is process-wide: each family is added once
 
 # Binary (Flate only) streams: smaller and faster than ReportLab's default of also
 # wrapping them in ASCII85. Process-wide, and only this module uses ReportLab.
@@ -67,28 +65,24 @@ class FontFamily:
 def font_family(fonts):
     """Register the four TTF styles once per process; return the family."""
     key = tuple(fonts[style] for style in FONT_STYLES)
-    with _lock:
-        family = _registered.get(key)
-        if family is None:
-            name = f"ChecklistFont{len(_registered)}"
-            glyphs = None
-            faces = {}
-            for style, path in zip(FONT_STYLES, key, strict=True):
-                try:
-                    # Only the glyphs a PDF uses are embedded (not all of ASCII too).
-                    font = TTFont(f"{name}-{style}", path, asciiReadable=0)
-                except Exception as exc:
-                    raise PdfSettingsError(
-                        f"CHECKLIST_PDF_FONTS[{style!r}]: cannot load TrueType font {path!r}: {exc}"
-                    ) from exc
-                pdfmetrics.registerFont(font)
-                faces[style] = font.fontName
-                mapped = set(font.face.charToGlyph)
-                glyphs = mapped if glyphs is None else glyphs & mapped
-            pdfmetrics.registerFontFamily(name, **faces)
-            family = FontFamily(faces["normal"], frozenset(glyphs))
-            _registered[key] = family
-    return family
+    if key in _registered:
+        return _registered[key]
+    name, glyphs, faces = f"ChecklistFont{len(_registered)}", None, {}
+    for style, path in zip(FONT_STYLES, key, strict=True):
+        try:
+            # Only the glyphs a PDF uses are embedded (not all of ASCII too).
+            font = TTFont(f"{name}-{style}", path, asciiReadable=0)
+        except Exception as exc:
+            raise PdfSettingsError(
+                f"CHECKLIST_PDF_FONTS[{style!r}]: cannot load TrueType font {path!r}: {exc}"
+            ) from exc
+        pdfmetrics.registerFont(font)
+        faces[style] = font.fontName
+        mapped = set(font.face.charToGlyph)
+        glyphs = mapped if glyphs is None else glyphs & mapped
+    pdfmetrics.registerFontFamily(name, **faces)
+    _registered[key] = FontFamily(faces["normal"], frozenset(glyphs))
+    return _registered[key]
 
 
 def page_size(name):
@@ -151,6 +145,12 @@ def styles(family):
         "item": ParagraphStyle("item", fontName=base, fontSize=11.5, leading=15.5),
         "note": ParagraphStyle("note", fontName=base, fontSize=9, leading=12, textColor=GREY),
     }
+
+
+def render_fields(fields, fonts, size_name):
+    """The PDF of ``fields`` (PdfChecklist's, as JSON data: a worker may get them)."""
+    items = tuple(PdfItem(*item) for item in fields["items"])
+    return render(PdfChecklist(**{**fields, "items": items}), fonts, size_name)
 
 
 def render(checklist, fonts, size_name):

@@ -34,36 +34,6 @@ class TaskList:
     problem: str = ""  # names the item at fault
 
 
-def no_task_list(title):
-    return ChecklistError(
-        f"'Checklist: {title}' but the article has no checklist items; "
-        "start each item of the list with '- [ ] '"
-    )
-
-
-def several_task_lists(count, second_text):
-    return ChecklistError(
-        f"{count} task lists (the second starts {short(second_text)!r}); "
-        "a checklist article has exactly one list of '- [ ] ' items"
-    )
-
-
-def timing_outside_items(text):
-    return ChecklistError(
-        f"{short(text)!r} is a timing outside any checklist item: {MISPLACED_HINT}"
-    )
-
-
-def timing_on_no_item(text):
-    return ChecklistError(
-        f"{short(text)!r} has a remind= timing but is not an item of the checklist"
-    )
-
-
-def no_items(title):
-    return ChecklistError(f"'Checklist: {title}' but its list has no items")
-
-
 def task_list_region(html):
     """``(before, task list, after)`` when the list can be parsed alone; else None (several
     or nested lists, a timing elsewhere), and the whole article is parsed to say why."""
@@ -115,19 +85,29 @@ def parse_task_list(html, title):
         ):
             lists.append(tag)
     if not lists:
-        raise no_task_list(title)
+        raise ChecklistError(
+            f"'Checklist: {title}' but the article has no checklist items; "
+            "start each item of the list with '- [ ] '"
+        )
     if len(lists) > 1:
-        raise several_task_lists(len(lists), lists[1].get_text(" "))
+        raise ChecklistError(
+            f"{len(lists)} task lists (the second starts {short(lists[1].get_text(' '))!r}); "
+            "a checklist article has exactly one list of '- [ ] ' items"
+        )
     task_list = lists[0]
     for text in soup.find_all(string=MISPLACED_TIMING):
         if not any(parent is task_list for parent in text.parents):  # items report theirs
-            raise timing_outside_items(text)
+            raise ChecklistError(
+                f"{short(text)!r} is a timing outside any checklist item: {MISPLACED_HINT}"
+            )
     for stray in timed:
         if stray.parent is not task_list:
-            raise timing_on_no_item(stray.get_text(" "))
+            raise ChecklistError(
+                f"{short(stray.get_text(' '))!r} has a remind= timing but is not a checklist item"
+            )
     items = [read_item(li) for li in task_list.find_all("li", recursive=False)]
     if not items:
-        raise no_items(title)
+        raise ChecklistError(f"'Checklist: {title}' but its list has no items")
     task_list["class"] = [*task_list.get("class", []), "checklist-source"]
     # Where the theme puts the "Download the checklist" box: right after the list.
     task_list.insert_after(Comment(BOX_MARKER))

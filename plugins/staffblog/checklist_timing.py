@@ -18,22 +18,8 @@ import math
 import re
 from dataclasses import dataclass
 
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+WORDS = "one two three four five six seven eight nine ten eleven twelve"
+NUMBER_WORDS = {"a": 1, "an": 1} | {word: number for number, word in enumerate(WORDS.split(), 1)}
 UNIT_HOURS = {"hour": 1, "day": 24, "week": 24 * 7}
 NUMBER = r"\d+|" + "|".join(NUMBER_WORDS)
 AMOUNT = rf"(?P<amount>{NUMBER})"

@@ -34,7 +34,6 @@ logger = logging.getLogger(__name__)
 MODE_APPROVED = 1
 MODE_DELETED = 4
 OPEN, CLOSED = "open", "closed"
-CONFIG_NOT_FOUND = "Isso configuration file not found"
 
 # Only what a reader may see. Never add `email` or `remote_addr` here.
 QUERY = """
@@ -59,7 +58,6 @@ class Comment:
     author: str = ""
     website: str = ""
     text: str = ""  # sanitized HTML (a markupsafe.Markup) from Isso's renderer
-    modified: datetime.datetime | None = None
     date_label: str = ""
     replies: list = field(default_factory=list)
 
@@ -138,13 +136,12 @@ class StoredComments:
             rows = read_rows(self.db_path)
         except CommentSourceError as exc:
             rows = last_read.get(key, {})
+            count = sum(len(thread) for thread in rows.values())
             logger.warning(
-                "%s (ISSO_DB_PATH): cannot read the comment database: %s; the pages keep "
-                "the %d comments last read from it. If Isso was stopped mid-write, start it "
-                "again (make comments) so it repairs the database, then build again",
-                self.db_path,
-                exc,
-                sum(len(thread) for thread in rows.values()),
+                f"{self.db_path} (ISSO_DB_PATH): cannot read the comment database: {exc}; the "
+                f"pages keep the {count} comments last read from it. If Isso was stopped "
+                "mid-write, start it again (make comments) so it repairs the database, then "
+                "build again"
             )
             return rows
         if last_read.get(key) != rows:
@@ -159,7 +156,7 @@ class StoredComments:
             if any(self.key(text) not in self.rendered for text in texts):
                 self.markup = load_markup(self.config_path)
         except (OSError, configparser.Error, CommentSourceError) as exc:
-            problem = CONFIG_NOT_FOUND if isinstance(exc, FileNotFoundError) else exc
+            problem = "file not found" if isinstance(exc, FileNotFoundError) else exc
             logger.warning(
                 "%s (ISSO_CONFIG): %s; pages are built without comments", self.config_path, problem
             )
@@ -210,7 +207,7 @@ def build_tree(rows, render, timezone, date_format="%Y-%m-%d %H:%M"):
     """Nest comments as Isso\'s API does (a deleted one stays only above visible
     replies); return them with the count of approved ones."""
     comments = {}
-    for cid, parent, created, modified, mode, text, author, website in rows:
+    for cid, parent, created, _modified, mode, text, author, website in rows:
         deleted = mode == MODE_DELETED
         when = datetime.datetime.fromtimestamp(created, tz=timezone)
         comments[cid] = (
@@ -219,9 +216,6 @@ def build_tree(rows, render, timezone, date_format="%Y-%m-%d %H:%M"):
                 id=cid,
                 created=when,
                 date_label=when.strftime(date_format),
-                modified=(
-                    datetime.datetime.fromtimestamp(modified, tz=timezone) if modified else None
-                ),
                 deleted=deleted,
                 author="" if deleted else html.unescape(author or ""),
                 website="" if deleted else safe_website(website),
@@ -247,11 +241,10 @@ def comments_state(article, settings):
     key = plugin_settings.get(settings, "COMMENTS_METADATA_KEY")
     value = str(article.metadata.get(key, OPEN)).strip().lower()
     if value not in (OPEN, CLOSED):
+        where = field_location(article.source_path, key)
         logger.error(
-            "%s: %s must be 'open' or 'closed', not %r; comments stay open until then",
-            field_location(article.source_path, key),
-            key.capitalize(),
-            value,
+            f"{where}: {key.capitalize()} must be 'open' or 'closed', not {value!r}; "
+            "comments stay open until then"
         )
         return True
     return value == OPEN

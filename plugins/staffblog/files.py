@@ -1,9 +1,7 @@
 """Files the plugin keeps in CACHE_PATH: written whole or not at all."""
 
-import contextlib
 import json
 import os
-import time
 
 
 def write_atomically(path, data):
@@ -41,12 +39,3 @@ def field_location(path, field):
     except (OSError, UnicodeDecodeError):
         pass
     return path
-
-
-def remove_unused(folder, days):
-    """Remove the files in ``folder`` that no build used (touched) for ``days`` days."""
-    oldest = time.time() - days * 86400
-    for entry in os.scandir(folder) if os.path.isdir(folder) else ():
-        if entry.stat().st_mtime < oldest:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(entry.path)

@@ -7,17 +7,15 @@ import functools
 import hashlib
 import importlib.resources
 import io
-import json
 import logging
 import os
-import shutil
 import textwrap
 
 from pelican.utils import sanitised_join
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from . import settings as plugin_settings
-from .files import field_location, remove_unused, write_atomically
+from .files import field_location
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +39,19 @@ def opened(data, size=None, mode="RGBA"):
     return ImageOps.fit(image, size, Image.Resampling.LANCZOS) if size else image
 
 
+def resized_webp(data, size):
+    return saved(opened(data, size), "WEBP")
+
+
+def photo_card(data):
+    return saved(opened(data, CARD, "RGB"), "JPEG")
+
+
+@functools.lru_cache(maxsize=8)  # per process: a font file is parsed once, not per card
+def font(path, size):
+    return ImageFont.truetype(path, size)
+
+
 def fitted(text, font, max_lines, width=1040):
     """``text`` in at most ``max_lines`` lines of ``width`` px, cut short with "…"."""
     for chars in range(2 * width // int(font.size), 0, -1):  # from 0.5 em a character
@@ -50,18 +61,40 @@ def fitted(text, font, max_lines, width=1040):
     return [""]
 
 
-class Images:
-    """One build's post images and cards, made or copied from the cache as planned."""
+def text_card(title, byline, site_name, accent, logo_path, font_path):
+    """A card drawn from the title and byline: the brand's logo, name and accent."""
+    card = Image.new("RGB", CARD, "white")
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, 0, 23, CARD[1]), fill=accent)
+    left = 80  # the logo, then the site's name, as in the header
+    if logo_path:
+        with Image.open(logo_path) as image:
+            logo = ImageOps.contain(image.convert("RGBA"), (400, 100))
+        card.paste(logo, (80, 60), logo)
+        left += logo.width + 24
+    name = fitted(site_name, font(font_path, 40), 1, 1120 - left)[0]
+    draw.text((left, 110), name, accent, font(font_path, 40), anchor="lm")
+    for size in (72, 60, 48):  # the largest that fits the title in 3 lines (48: 4)
+        lines = fitted(title, font(font_path, size), 4)
+        if len(lines) <= 3:
+            break
+    draw.multiline_text((80, 190), "\n".join(lines), "#1a1a1a", font(font_path, size))
+    draw.text((80, 540), fitted(byline, font(font_path, 34), 1)[0], "#4a4a4a", font(font_path, 34))
+    return saved(card, "JPEG")
 
-    def __init__(self, settings, output_path, brand):
-        self.settings, self.output_path, self.made, self.reused = settings, output_path, 0, 0
-        self.cache = plugin_settings.cache_folder(settings, "images")
+
+class Images:
+    """One build's post images and cards, queued in ``files`` (cached_files.py)."""
+
+    def __init__(self, settings, output_path, brand, files):
+        self.settings, self.output_path, self.files = settings, output_path, files
         folder = importlib.resources.files("reportlab") / "fonts"  # has Bitstream Vera
         fonts = [*plugin_settings.get(settings, "SOCIAL_CARD_FONTS"), "VeraBd.ttf"]
-        self.font = next(str(folder / f) for f in fonts if os.path.isfile(folder / f))
-        # brand.py's accent (readable on white), logo (fitted in 480×120) and the logo's hash
-        self.accent, self.logo = brand["light"], brand["images"].get("logo.png")
-        self.brand = [settings["SITENAME"], self.accent, brand["pdf"]["logo"][3:]]
+        font_path = next(str(folder / f) for f in fonts if os.path.isfile(folder / f))
+        logo = brand["pdf"]["logo"]  # [path, width, height, hash] or []: brand.py
+        # What a drawn card shows besides its title and byline; in its inputs, the logo's hash.
+        self.look = (settings["SITENAME"], brand["light"], logo[0] if logo else "", font_path)
+        self.look_inputs = [*self.look[:2], logo[3:], font_path]
 
     def read(self, name):
         try:  # RuntimeError: a path outside content/
@@ -70,22 +103,13 @@ class Images:
         except (OSError, RuntimeError):
             return None
 
-    def file(self, folder, inputs, extension, make):
-        """The output path of ``make()``'s file for ``inputs``, made if not cached."""
-        key = json.dumps([LAYOUT_VERSION, inputs], default=lambda d: d.hexdigest()).encode()
-        name = f"{folder}/{hashlib.sha256(key).hexdigest()[:24]}.{extension}"
-        cached = os.path.join(self.cache, os.path.basename(name))
-        target = os.path.join(self.output_path, "images", name)
-        if os.path.exists(cached):
-            self.reused += 1
-            os.utime(cached)  # used: see remove_unused()
-        else:
-            write_atomically(cached, make())
-            self.made += 1
-        if not os.path.exists(target):  # named by what it shows: an existing one is it
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(cached, target)
-        return f"images/{name}"
+    def file(self, folder, inputs, extension, source_path, make, *arguments):
+        """The site path of the file ``make(*arguments)`` makes of ``inputs``."""
+        cached = self.files.cache_path("images", [LAYOUT_VERSION, inputs], extension)
+        name = f"images/{folder}/{os.path.basename(cached)}"
+        target = os.path.join(self.output_path, name)
+        self.files.add("images", target, cached, source_path, make, *arguments)
+        return name
 
     def attach(self, contents, context):
         """Give each content its ``post_image`` and ``social_card``; the site its card."""
@@ -93,10 +117,9 @@ class Images:
             content.post_image = self.post_image(content)
             if not content.post_image:
                 names = ", ".join(author.name for author in getattr(content, "authors", ()))
-                content.social_card = self.text_card(content.title, names)
-        context["SITE_CARD"] = self.text_card(self.brand[0], self.settings.get("SITESUBTITLE"))
-        logger.info("images and cards: %d made, %d from the cache", self.made, self.reused)
-        remove_unused(self.cache, days=30)
+                content.social_card = self.text_card(content.title, names, content.source_path)
+        subtitle = self.settings.get("SITESUBTITLE")
+        context["SITE_CARD"] = self.text_card(self.look[0], subtitle, "pelicanconf.py")
 
     def post_image(self, content):
         name = str(content.metadata.get("image", "")).strip()
@@ -116,39 +139,22 @@ class Images:
 
     def sized(self, content, data, alt):
         """The picture in every width (never wider than it is), and its card."""
-        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # a file Pillow cannot decode is reported now, not by a worker
             turned = image.getexif().get(0x0112, 1) > 4  # EXIF orientation 5 to 8
             width, height = image.size[::-1] if turned else image.size
-        digest, files = hashlib.sha256(data), []
-        card = self.file("cards", [digest], "jpg", lambda: saved(opened(data, CARD, "RGB"), "JPEG"))
+        digest, source, files = hashlib.sha256(data).hexdigest(), content.source_path, []
+        card = self.file("cards", [digest], "jpg", source, photo_card, data)
         for size in sorted({min(w, width) for w in WIDTHS}):
             size = (size, max(1, round(height * size / width)))
-            make = functools.partial(lambda size: saved(opened(data, size), "WEBP"), size)
-            files.append((self.file("sized", [digest, size], "webp", make), size[0]))
+            name = self.file("sized", [digest, size], "webp", source, resized_webp, data, size)
+            files.append((name, size[0]))
         content.social_card = {"url": card, "alt": alt}
         return {"alt": alt, "files": files, "width": size[0], "height": size[1]}
 
-    def text_card(self, title, byline):
-        make = functools.partial(self.draw_card, title, byline or "")
-        inputs = [title, byline, self.brand, self.font]
-        return {"url": self.file("cards", inputs, "jpg", make), "alt": title}
-
-    def draw_card(self, title, byline):
-        card = Image.new("RGB", CARD, "white")
-        draw = ImageDraw.Draw(card)
-        font = functools.partial(ImageFont.truetype, self.font)
-        draw.rectangle((0, 0, 23, CARD[1]), fill=self.accent)
-        left = 80  # the logo, then the site's name, as in the header
-        if self.logo:
-            logo = ImageOps.contain(self.logo, (400, 100))
-            card.paste(logo, (80, 60), logo)
-            left += logo.width + 24
-        name = fitted(self.brand[0], font(size=40), 1, 1120 - left)[0]
-        draw.text((left, 110), name, self.accent, font(size=40), anchor="lm")
-        for size in (72, 60, 48):  # the largest that fits the title in 3 lines (48: 4)
-            lines = fitted(title, font(size=size), 4)
-            if len(lines) <= 3:
-                break
-        draw.multiline_text((80, 190), "\n".join(lines), "#1a1a1a", font(size=size))
-        draw.text((80, 540), fitted(byline, font(size=34), 1)[0], "#4a4a4a", font(size=34))
-        return saved(card, "JPEG")
+    def text_card(self, title, byline, source_path):
+        inputs = [title, byline, self.look_inputs]
+        url = self.file(
+            "cards", inputs, "jpg", source_path, text_card, title, byline or "", *self.look
+        )
+        return {"url": url, "alt": title}

@@ -4,7 +4,7 @@ Pagefind reads the files articles, pages and checklists are saved as, and in the
 elements the theme marks ``data-pagefind-body``. A failed index is an error (it stops
 ``make publish``). The last two bundles used (the preview's, the publish's) are kept in
 ``CACHE_PATH/staffblog/search`` under a hash of every file Pagefind reads, and copied
-from there when none changed. A bundle is swapped into the site only when whole.
+from there when none changed. A bundle replaces the site's only when whole.
 """
 
 import glob
@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 
 from . import settings as plugin_settings
 
@@ -109,9 +108,7 @@ def build_index(output, settings):
     cache = plugin_settings.cache_folder(settings, "search")
     cached = os.path.join(cache, searchable_digest(output, settings, executable))
     staging = os.path.join(output, f".{BUNDLE_DIR}-staging")
-    previous = os.path.join(output, f".{BUNDLE_DIR}-previous")
-    for leftover in (staging, previous):
-        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
     try:
         source = "the cache" if os.path.isdir(cached) else "Pagefind"
         if source == "the cache":
@@ -127,22 +124,16 @@ def build_index(output, settings):
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    bundle = os.path.join(output, BUNDLE_DIR)
-    if os.path.exists(bundle):
-        os.rename(bundle, previous)
-    os.rename(staging, bundle)
-    shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
+    os.rename(staging, os.path.join(output, BUNDLE_DIR))
     return pages, source
 
 
 def index_site(output_path, settings):
     """Index the written site; a failure is logged as an error (it stops a publish)."""
-    output = os.path.abspath(output_path)
-    started = time.monotonic()
     try:
-        pages, source = build_index(output, settings)
+        pages, source = build_index(os.path.abspath(output_path), settings)
     except SearchIndexError as exc:
         logger.error("search index: %s", exc)
         return
-    elapsed = time.monotonic() - started
-    logger.info("search index: %d pages, from %s, in %.2f s", pages, source, elapsed)
+    logger.info("search index: %d pages, from %s", pages, source)

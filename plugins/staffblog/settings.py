@@ -21,9 +21,9 @@ DEFAULTS = {
     "STAFFBLOG_TOC_MIN_WORDS": 600,
     # Seconds Pagefind may take to index the built site before the build reports an error.
     "STAFFBLOG_SEARCH_TIMEOUT": 300,
-    # Processes that read Markdown files the content cache lacks (read_ahead.py) and
-    # render checklist PDFs (pdfs.py) beside the build; 0 does all of it in the build
-    # process. Either way the site is the same.
+    # Processes that make the PDFs, post images and social cards the cache lacks
+    # (cached_files.py) while the build writes pages: this number less one, at least one;
+    # 0 makes them in the build process. Either way the site is the same.
     "STAFFBLOG_WORKERS": 2,
     # Set by the development server only (tools/devserver.py, see preview.py): a preview
     # build, and the files changed since its last good build (None: not known).

@@ -47,16 +47,15 @@ def wanted(article, tokens, settings):
     if override in NO:
         return False
     if override:
+        where, value = field_location(article.source_path, "toc"), article.metadata["toc"]
         logger.warning(
-            "%s: TOC must be yes or no, not %r; write 'TOC: yes' or 'TOC: no'",
-            field_location(article.source_path, "toc"),
-            article.metadata["toc"],
+            f"{where}: TOC must be yes or no, not {value!r}; write 'TOC: yes' or 'TOC: no'"
         )
     sections = sum(1 for token in tokens if token["level"] == 2)
-    words = counted_words(article)
-    return sections >= plugin_settings.get(
-        settings, "STAFFBLOG_TOC_MIN_HEADINGS"
-    ) and words >= plugin_settings.get(settings, "STAFFBLOG_TOC_MIN_WORDS")
+    enough_sections = sections >= plugin_settings.get(settings, "STAFFBLOG_TOC_MIN_HEADINGS")
+    return enough_sections and counted_words(article) >= plugin_settings.get(
+        settings, "STAFFBLOG_TOC_MIN_WORDS"
+    )
 
 
 def entries(article, settings):
@@ -68,9 +67,7 @@ def entries(article, settings):
     for token in tokens:
         if not token["id"]:
             logger.warning(
-                "%s: heading %r has no id, so the table of contents leaves it out "
-                "(is the Markdown 'toc' extension enabled?)",
-                article.source_path,
-                token["name"],
+                f"{article.source_path}: heading {token['name']!r} has no id, so the table of "
+                "contents leaves it out (is the Markdown 'toc' extension enabled?)"
             )
     return nest_toc_tokens([dict(token) for token in tokens if token["id"]])

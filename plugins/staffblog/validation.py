@@ -28,11 +28,9 @@ def plain_address(content):
         pattern = PLAIN_SLUG if name == "Slug" else PLAIN_PATH
         if value is not None and not pattern.fullmatch(str(value)):
             logger.error(
-                "%s: %s %r is not a plain address; use at most 100 letters, digits and "
-                "hyphens (e.g. 'Slug: my-post'); the file was left out",
-                field_location(content.source_path, name),
-                name,
-                value,
+                f"{field_location(content.source_path, name)}: {name} {value!r} is not a plain "
+                "address; use at most 100 letters, digits and hyphens (e.g. 'Slug: my-post'); "
+                "the file was left out"
             )
             return False
     return True
@@ -72,10 +70,8 @@ def address_field(content):
 def report_clash(content, owner):
     owner = f"used by {owner}" if os.path.isabs(owner) else owner
     logger.error(
-        "%s: its address /%s is already %s; give the file another 'Slug:'; it was left out",
-        address_field(content),
-        content.url,
-        owner,
+        f"{address_field(content)}: its address /{content.url} is already {owner}; give the "
+        "file another 'Slug:'; it was left out"
     )
 
 
@@ -116,20 +112,14 @@ def report_shared_slugs(articles):
         for wrapper in wrappers + list(getattr(article, "tags", [])):
             key = (type(wrapper).__name__, wrapper.slug)
             name, source = first.setdefault(key, (wrapper.name, article.source_path))
+            if wrapper.slug and name.casefold() == wrapper.name.casefold():
+                continue
+            where = field_location(article.source_path, FIELDS[key[0]])
+            said = f"{where}: {key[0]} {short(wrapper.name)!r}"
             if not wrapper.slug:
+                logger.error(f"{said} has no letter or digit to make its address from; use words")
+            else:
                 logger.error(
-                    "%s: %s %r has no letter or digit to make its address from; use words",
-                    field_location(article.source_path, FIELDS[key[0]]),
-                    key[0],
-                    short(wrapper.name),
-                )
-            elif name.casefold() != wrapper.name.casefold():
-                logger.error(
-                    "%s: %s %r has the same address /%s as %r in %s; use one spelling",
-                    field_location(article.source_path, FIELDS[key[0]]),
-                    key[0],
-                    short(wrapper.name),
-                    wrapper.url,
-                    short(name),
-                    source,
+                    f"{said} has the same address /{wrapper.url} as {short(name)!r} in {source}; "
+                    "use one spelling"
                 )

@@ -1,0 +1,96 @@
+"""Files made from what they show (checklist PDFs, post images, social cards).
+
+Each is kept in ``CACHE_PATH/staffblog/<kind>`` under a hash of its inputs, so
+``make html``, the development server and ``make publish`` (into a fresh folder) copy an
+unchanged one instead of making it again. New ones are made by a worker process while
+Pelican writes the pages (``STAFFBLOG_WORKERS = 0``: by the build, at the end). A worker
+writes the file into the cache and returns nothing, so one that dies leaves no half-sent
+result; the build makes what it did not.
+"""
+
+import contextlib
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from . import settings as plugin_settings
+from .files import write_atomically
+
+logger = logging.getLogger(__name__)
+
+UNUSED_DAYS = 30  # a cached file no build used for this long is removed
+
+
+def make_into(path, make, arguments):
+    write_atomically(path, make(*arguments))
+
+
+class CachedFiles:
+    """One build's made files: queued as the build finds them, copied out at the end."""
+
+    def __init__(self, settings, labels):
+        self.settings, self.labels = settings, labels  # {kind: what the log calls them}
+        self.workers = plugin_settings.get(settings, "STAFFBLOG_WORKERS")
+        self.pool = None
+        self.queued = []  # (kind, target, cache file, source path, make, arguments, future)
+
+    def cache_path(self, kind, inputs, extension):
+        """Where the file of these ``inputs`` (JSON data) is kept."""
+        digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+        folder = plugin_settings.cache_folder(self.settings, kind)
+        return os.path.join(folder, f"{digest[:32]}.{extension}")
+
+    def add(self, kind, target, cached, source_path, make, *arguments):
+        """Copy ``cached`` to ``target`` at the end, made by ``make(*arguments)`` (bytes,
+        a module-level function: it may run in a worker) if the cache lacks it."""
+        future = None
+        if self.workers and not os.path.exists(cached):
+            if self.pool is None:
+                # One process: the build writes pages on the other core meanwhile. fork:
+                # the plugin is imported from PLUGIN_PATHS, which is not on sys.path.
+                context = multiprocessing.get_context("fork")
+                self.pool = ProcessPoolExecutor(max(1, self.workers - 1), mp_context=context)
+            future = self.pool.submit(make_into, cached, make, arguments)
+        self.queued.append((kind, target, cached, source_path, make, arguments, future))
+
+    def finish(self):
+        """Wait for the workers, make what they did not, copy each file into place."""
+        made = dict.fromkeys(self.labels, 0)
+        reused = dict.fromkeys(self.labels, 0)
+        for kind, target, cached, source_path, make, arguments, future in self.queued:
+            if future is not None:
+                with contextlib.suppress(Exception):  # made again below, and reported
+                    future.result()
+            if future is None and os.path.exists(cached):
+                reused[kind] += 1
+            else:
+                made[kind] += 1
+            if not os.path.exists(cached):
+                try:
+                    make_into(cached, make, arguments)
+                except Exception as exc:
+                    logger.error("%s: cannot make %s: %s", source_path, self.labels[kind], exc)
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(target)  # a stale file would not match its page
+                    continue
+            os.utime(cached)  # used: see the clean-up below
+            # A target named like its cache file is named by what it shows: if it exists, it is it.
+            if os.path.basename(target) != os.path.basename(cached) or not os.path.exists(target):
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(cached, target)
+        if self.pool is not None:
+            self.pool.shutdown()
+        oldest = time.time() - UNUSED_DAYS * 86400
+        for kind, label in self.labels.items():
+            if made[kind] or reused[kind]:
+                logger.info("%s: %d made, %d from the cache", label, made[kind], reused[kind])
+            folder = plugin_settings.cache_folder(self.settings, kind)
+            for entry in os.scandir(folder) if os.path.isdir(folder) else ():
+                if entry.stat().st_mtime < oldest:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(entry.path)
