@@ -52,6 +52,12 @@ def font(path, size):
     return ImageFont.truetype(path, size)
 
 
+@functools.lru_cache(maxsize=2)  # per process: the logo is resized once, not per card
+def card_logo(path, digest):  # digest: another logo under the same name is read anew
+    with Image.open(path) as image:
+        return ImageOps.contain(image.convert("RGBA"), (400, 100))
+
+
 def fitted(text, font, max_lines, width=1040):
     """``text`` in at most ``max_lines`` lines of ``width`` px, cut short with "…"."""
     for chars in range(2 * width // int(font.size), 0, -1):  # from 0.5 em a character
@@ -61,15 +67,14 @@ def fitted(text, font, max_lines, width=1040):
     return [""]
 
 
-def text_card(title, byline, site_name, accent, logo_path, font_path):
+def text_card(title, byline, site_name, accent, logo, font_path):
     """A card drawn from the title and byline: the brand's logo, name and accent."""
     card = Image.new("RGB", CARD, "white")
     draw = ImageDraw.Draw(card)
     draw.rectangle((0, 0, 23, CARD[1]), fill=accent)
     left = 80  # the logo, then the site's name, as in the header
-    if logo_path:
-        with Image.open(logo_path) as image:
-            logo = ImageOps.contain(image.convert("RGBA"), (400, 100))
+    if logo:  # (path, hash)
+        logo = card_logo(*logo)
         card.paste(logo, (80, 60), logo)
         left += logo.width + 24
     name = fitted(site_name, font(font_path, 40), 1, 1120 - left)[0]
@@ -93,8 +98,9 @@ class Images:
         font_path = next(str(folder / f) for f in fonts if os.path.isfile(folder / f))
         logo = brand["pdf"]["logo"]  # [path, width, height, hash] or []: brand.py
         # What a drawn card shows besides its title and byline; in its inputs, the logo's hash.
-        self.look = (settings["SITENAME"], brand["light"], logo[0] if logo else "", font_path)
-        self.look_inputs = [*self.look[:2], logo[3:], font_path]
+        logo = (logo[0], logo[3]) if logo else ()
+        self.look = (settings["SITENAME"], brand["light"], logo, font_path)
+        self.look_inputs = [*self.look[:2], logo[1:], font_path]
 
     def read(self, name):
         try:  # RuntimeError: a path outside content/
