@@ -1,8 +1,9 @@
 """A synthetic blog shaped like the seed post, for benchmarks.
 
 N articles by several authors with bios, spread over categories and tags; a third
-carry a follow-up checklist with timings, and (with Isso installed) an Isso
-database holds approved comments on a tenth of them. Deterministic for a seed.
+carry a follow-up checklist with timings, the first has the seed post's photo, and
+(with Isso installed) an Isso database holds approved comments on a tenth of them.
+Deterministic for a seed.
 """
 
 import datetime
@@ -79,6 +80,9 @@ CHECKLIST_STEPS = [
     ("**Check in** with the recruiter if you have heard nothing", "after 1 week"),
     ("**Stay in touch** while the process runs", "every 2 weeks, 3 times"),
 ]
+# The seed post's photo, on the first article (which also has a checklist and comments).
+IMAGE = "images/2013/follow-up-note.jpg"
+IMAGE_ALT = "A thank-you note beside its sealed envelope, a pen and a cup of coffee on a desk"
 COMMENT_TEXTS = [
     "Great advice, the *24 hours* rule got me a second interview.",
     "Does this apply to **phone screens** too?",
@@ -98,7 +102,7 @@ def checklist_block(rng):
     return "\n".join(lines)
 
 
-def article_markdown(index, rng, with_checklist):
+def article_markdown(index, rng, with_checklist, with_image=False):
     title = f"{rng.choice(['How to', 'Why you should', 'When to', 'Ways to'])} " + rng.choice(
         [
             "follow up after an interview",
@@ -125,6 +129,8 @@ def article_markdown(index, rng, with_checklist):
         f"Slug: article-{index + 1:04d}",
         f"Summary: {paragraphs[0][:150]}",
     ]
+    if with_image:
+        metadata += [f"Image: {IMAGE}", f"Image-Alt: {IMAGE_ALT}"]
     body.insert(4, "The following are some helpful hints:")
     if with_checklist:
         metadata.append(f"Checklist: Follow-up checklist {index + 1}")
@@ -150,6 +156,8 @@ def generate(folder, articles=1000, seed=2013):
     (folder / "authors").mkdir()
     shutil.copytree(ROOT / "content" / "pages", folder / "pages")
     shutil.copytree(ROOT / "content" / "images" / "brand", folder / "images" / "brand")
+    (folder / IMAGE).parent.mkdir(parents=True)
+    shutil.copyfile(ROOT / "content" / IMAGE, folder / IMAGE)
     for name, role in AUTHORS:
         slug = name.lower().replace("'", "").replace(" ", "-")
         (folder / "authors" / f"{slug}.md").write_text(bio_markdown(name, role, rng))
@@ -158,7 +166,8 @@ def generate(folder, articles=1000, seed=2013):
     for index in range(articles):
         with_checklist = index % 3 == 0
         path = folder / "articles" / f"article-{index + 1:04d}.md"
-        path.write_text(article_markdown(index, rng, with_checklist), encoding="utf-8")
+        markdown = article_markdown(index, rng, with_checklist, with_image=index == 0)
+        path.write_text(markdown, encoding="utf-8")
         article_paths.append(path)
         if with_checklist:
             checklists.append(path)

@@ -13,6 +13,7 @@ report.json; the full build stays in bench-results/site/ for `make audit`.
 """
 
 import argparse
+import datetime
 import gzip
 import json
 import logging
@@ -27,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
+from pelican.settings import read_settings
 
 from bench import corpus
 
@@ -194,8 +196,13 @@ def local_assets(html_path, output, page_url):
     return files
 
 
+def page_file(output, url):
+    """The file the site serves at ``url`` (a path relative to the site's root)."""
+    return output / url / "index.html" if url.endswith("/") or not url else output / url
+
+
 def page_weight(output, url, site_origin="http://bench.local"):
-    html_path = output / url / "index.html" if url.endswith("/") or not url else output / url
+    html_path = page_file(output, url)
     page_url = f"{site_origin}/{url}"
     parts = {"html": [html_path], "css": [], "js": []}
     for path in local_assets(html_path, output, page_url):
@@ -217,21 +224,55 @@ def page_weight(output, url, site_origin="http://bench.local"):
 
 
 def page_types(output, articles):
-    """URL of each page type measured, found in the built site."""
-    first = articles[0]  # has a checklist (every third) and comments (every tenth)
-    article_url = next(
+    """URL of each page type measured, found in the built site.
+
+    The first article (it has a checklist, comments and an image) and the pages its
+    links lead to: its checklist, that checklist's index, its author, a tag and its
+    category; the search page the header's form sends to; the index pages and the
+    404 page where the settings save them (each checked to exist).
+    """
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    first = articles[0]
+    article = next(
         str(p.parent.relative_to(output)) + "/"
         for p in output.glob("blog/*/*/*/*/index.html")
         if p.parent.name == first.stem
     )
-    soup = BeautifulSoup((output / article_url / "index.html").read_text(), "html.parser")
-    checklist = soup.select_one('a[href*="checklists/"]')
-    types = {"home": "", "article": article_url, "author": "author/barbara-feldman/"}
-    if checklist:
-        types["checklist"] = urlparse(urljoin(f"http://x/{article_url}", checklist["href"])).path[
-            1:
-        ]
-    return types
+
+    def html(url):
+        return BeautifulSoup(page_file(output, url).read_text(encoding="utf-8"), "html.parser")
+
+    def linked(url, selector, attribute="href"):
+        element = html(url).select_one(selector)
+        if element is None:
+            return None
+        return urlparse(urljoin(f"http://site/{url}", element[attribute])).path[1:]
+
+    published = html(article).select_one("time.dt-published")["datetime"]
+    published = datetime.datetime.fromisoformat(published)
+    checklist = linked(article, 'a[href*="checklists/"]')
+    types = {
+        "home": "",
+        "article": article,
+        "checklist": checklist,
+        "checklists": checklist and linked(checklist, ".checklist__back a + a"),
+        "author": linked(article, "a.p-author"),
+        "authors": settings["AUTHORS_URL"],
+        "search": linked("", 'form[role="search"]', "action"),
+        "page": settings["PAGE_URL"].format(slug="about"),
+        "tag": linked(article, 'a[rel="tag"]'),
+        "tags": settings["TAGS_URL"],
+        "category": linked(article, ".post__kicker a"),
+        "categories": settings["CATEGORIES_URL"],
+        "archives": settings["ARCHIVES_URL"],
+        "year": settings["YEAR_ARCHIVE_URL"].format(date=published),
+        "404": settings["NOTFOUND_SAVE_AS"],
+    }
+    return {
+        name: url
+        for name, url in types.items()
+        if url is not None and page_file(output, url).is_file()
+    }
 
 
 def ratio(numerator, denominator):
@@ -360,6 +401,8 @@ def run(articles, repeat=3, keep_site=True):
         if site.exists():
             shutil.rmtree(site)
         shutil.copytree(output, site)
+        # The comments the site was built with, for the comment server `make audit` starts.
+        shutil.copyfile(description["comments_db"], RESULTS / "comments.db")
         results["page_urls"] = page_types(site, description["articles"])
     shutil.rmtree(work)
     return results

@@ -32,7 +32,11 @@ def test_benchmark_runs_every_build_and_reports_them(tmp_path, monkeypatch):
     assert results["plugin"]["lines"] == plugin_lines
 
     weight = results["page_weight"]
-    assert set(weight) == {"home", "article", "author", "checklist"}
+    # Every page type the site has, found from the first article's links and the settings.
+    assert set(weight) == {
+        *("home", "article", "checklist", "checklists", "author", "authors", "search"),
+        *("page", "tag", "tags", "category", "categories", "archives", "year", "404"),
+    }
     article = weight["article"]
     assert article["html"]["files"][0].startswith("blog/")
     assert "theme/js/comments.js" in article["js"]["files"]
@@ -50,6 +54,10 @@ def test_benchmark_runs_every_build_and_reports_them(tmp_path, monkeypatch):
 def test_corpus_without_checklists_keeps_the_lists(tmp_path):
     content = tmp_path / "content"
     description = corpus.generate(content, 6)
+    # The first article has everything an article page can show: a checklist, an image.
+    first = description["articles"][0].read_text(encoding="utf-8")
+    assert "Checklist:" in first and f"Image: {corpus.IMAGE}\n" in first
+    assert (content / corpus.IMAGE).is_file()
     copy = corpus.without_checklists(content, tmp_path / "copy")
     original = description["checklists"][0].read_text(encoding="utf-8")
     stripped = (copy / "articles" / description["checklists"][0].name).read_text(encoding="utf-8")

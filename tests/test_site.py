@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 
-from conftest import SEED_URL
+from conftest import SEED_URL, run_pelican
 
 SEED_TITLE = "The Value of Post Interview Follow Up"
 
@@ -160,6 +160,27 @@ def test_pygments_css_covers_both_colour_schemes(site):
     css = (site.output / "theme/css/pygments.css").read_text()
     assert ".highlight" in css
     assert "@media (prefers-color-scheme: dark)" in css
+
+
+def test_code_colours_load_only_where_code_is_shown(site, content_copy, tmp_path):
+    """pygments.css blocks rendering: only a post or page with highlighted code links it."""
+    (content_copy / "articles" / "code.md").write_text(
+        "Title: A formula for follow-up dates\nDate: 2013-03-01 09:00\n"
+        "Author: Barbara Feldman\nCategory: Interview Tips\nSummary: A date, computed.\n\n"
+        "Count the days:\n\n```python\nfollow_up = interview + timedelta(days=1)\n```\n",
+        encoding="utf-8",
+    )
+    build = run_pelican(content_copy, tmp_path / "output")
+    assert build.returncode == 0, build.log
+
+    def stylesheets(page):
+        return [link["href"] for link in page.find_all("link", rel="stylesheet")]
+
+    with_code = build.html("blog/2013/03/01/a-formula-for-follow-up-dates/")
+    assert with_code.select_one(".highlight")
+    assert any(href.endswith("theme/css/pygments.css") for href in stylesheets(with_code))
+    for url in (SEED_URL, "", "about/", "archives/"):
+        assert not any("pygments" in href for href in stylesheets(site.html(url))), url
 
 
 def test_stylesheet_has_dark_scheme_and_print_rules(site):

@@ -26,6 +26,9 @@ function loadIsso() {
     if (document.getElementById("isso-root")) {
       watcher.disconnect();
       staticCopy?.remove();
+      // Isso titles the thread with an h4, right under the section's h2: to screen
+      // readers (and the outline) it is the third level, as the static copy's h3 was.
+      thread.querySelector(".isso-thread-heading")?.setAttribute("aria-level", "3");
       thread.classList.add("comments--live");
     }
   });
