@@ -87,7 +87,8 @@ def test_search_page_and_header_box(site):
     form = page.select_one("main form[role=search]")
     assert form["method"] == "get" and form["action"].endswith("search/")
     assert form.select_one("input[name=q]")
-    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert page.find("meta", attrs={"name": "robots"}) is None  # the form page is indexable
+    assert page.find("link", rel="canonical")["href"].endswith("/search/")
     fallback = page.find("noscript")
     assert "Search needs JavaScript" in fallback.get_text()
     hrefs = [a["href"] for a in fallback.find_all("a")]
