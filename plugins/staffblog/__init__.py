@@ -7,14 +7,14 @@ Pelican creates for every build, in the order written there.
 
 from pelican import signals
 
-from . import build, preview, reader, template_cache, validation
+from . import build, preview, reader, template_cache
 
 
 def register():
     signals.initialized.connect(reader.trust_content_cache)
     signals.readers_init.connect(reader.use_staffblog_reader)
-    signals.article_generator_pretaxonomy.connect(validation.drop_clashing_urls)
-    signals.page_generator_finalized.connect(validation.drop_unsafe_pages)
+    signals.article_generator_pretaxonomy.connect(build.articles_read)
+    signals.page_generator_finalized.connect(build.pages_read)
     signals.generator_init.connect(template_cache.prepare_environment)
     signals.get_generators.connect(build.get_generators)
     signals.get_writer.connect(preview.get_writer)

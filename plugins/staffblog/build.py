@@ -36,10 +36,6 @@ class SiteBuild(Generator):
         pages = context.get("pages", []) + context.get("hidden_pages", [])
         drafts = context.get("drafts", []) + context.get("draft_pages", [])
         every = articles + hidden + pages + drafts
-        for content in every:
-            # Pelican formats a URL anew at each of the ~30 reads per post (three strftime
-            # calls for /blog/Y/M/D/): kept as the post's documented `URL:` override instead.
-            content.override_url = content.url
         context["AUTHOR_BIOS"] = authors.attach_bios(
             articles + hidden + context.get("drafts", []),
             [author for author, _articles in context.get("authors", [])],
@@ -82,3 +78,25 @@ class SiteBuild(Generator):
 
 def get_generators(pelican):
     return SiteBuild
+
+
+def keep_addresses(contents):
+    """Pelican formats a post's URL and file name anew at each of the ~60 reads of them a
+    build makes (three strftime calls each for /blog/Y/M/D/). Once a post's status is
+    settled they are computed once and kept as its documented ``URL:`` and ``Save_as:``."""
+    for content in contents:
+        content.override_url, content.override_save_as = content.url, content.save_as
+
+
+def articles_read(generator):  # article_generator_pretaxonomy: drafts set apart, no listing yet
+    keep_addresses(generator.articles + generator.translations + generator.hidden_articles)
+    keep_addresses(generator.hidden_translations + generator.drafts + generator.drafts_translations)
+    validation.drop_clashing_urls(generator)
+
+
+def pages_read(generator):  # page_generator_finalized
+    keep_addresses(generator.pages + generator.translations + generator.hidden_pages)
+    keep_addresses(
+        generator.hidden_translations + generator.draft_pages + generator.draft_translations
+    )
+    validation.drop_unsafe_pages(generator)

@@ -2,7 +2,7 @@
 
 Each is kept in ``CACHE_PATH/staffblog/<kind>`` under a hash of its inputs, so
 ``make html``, the development server and ``make publish`` (into a fresh folder) copy an
-unchanged one instead of making it again. New ones are made by a worker process while
+unchanged one instead of making it again. New ones are made by worker processes while
 Pelican writes the pages (``STAFFBLOG_WORKERS = 0``: by the build, at the end). A worker
 writes the file into the cache and returns nothing, so one that dies leaves no half-sent
 result; the build makes what it did not.
@@ -51,10 +51,9 @@ class CachedFiles:
         future = None
         if self.workers and not os.path.exists(cached):
             if self.pool is None:
-                # One process: the build writes pages on the other core meanwhile. fork:
-                # the plugin is imported from PLUGIN_PATHS, which is not on sys.path.
+                # fork: the plugin is imported from PLUGIN_PATHS, which is not on sys.path.
                 context = multiprocessing.get_context("fork")
-                self.pool = ProcessPoolExecutor(max(1, self.workers - 1), mp_context=context)
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
             future = self.pool.submit(make_into, cached, make, arguments)
         self.queued.append((kind, target, cached, source_path, make, arguments, future))
 

@@ -22,8 +22,8 @@ DEFAULTS = {
     # Seconds Pagefind may take to index the built site before the build reports an error.
     "STAFFBLOG_SEARCH_TIMEOUT": 300,
     # Processes that make the PDFs, post images and social cards the cache lacks
-    # (cached_files.py) while the build writes pages: this number less one, at least one;
-    # 0 makes them in the build process. Either way the site is the same.
+    # (cached_files.py) while the build writes pages; 0 makes them in the build process.
+    # Either way the site is the same.
     "STAFFBLOG_WORKERS": 2,
     # Set by the development server only (tools/devserver.py, see preview.py): a preview
     # build, and the files changed since its last good build (None: not known).
