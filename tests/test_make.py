@@ -5,6 +5,7 @@ and PELICANOPTS alike, and the built site points at the ports actually used.
 """
 
 import contextlib
+import gzip
 import os
 import signal
 import subprocess
@@ -101,6 +102,13 @@ def test_make_serve_on_other_ports_serves_the_site_and_its_comment_server(conten
         assert "127.0.0.1:8080" not in html
         greek, _headers = fetch(f"http://127.0.0.1:{site_port}/{quote('εργασία')}/")
         assert "Καλημέρα" in greek
+        # Gzipped as nginx sends it, to a browser that asks.
+        asking = urllib.request.Request(
+            f"http://127.0.0.1:{site_port}/{SEED_URL}", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(asking, timeout=10) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(response.read()).decode() == html
 
 
 def test_make_devserver_honours_folders_ports_and_options(content_copy, tmp_path):

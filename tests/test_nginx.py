@@ -103,6 +103,9 @@ def test_pages_feeds_and_404(page, production_like):
     ).group(1)
     assert article.headers["content-security-policy"] == shipped_policy
     assert article.headers["x-content-type-options"] == "nosniff"
+    assert article.headers["content-encoding"] == "gzip"  # the browser asked for it
+    stylesheet = page.request.get(f"{origin}/theme/css/site.css")
+    assert stylesheet.headers["content-encoding"] == "gzip"
     feed = page.request.get(f"{origin}/feed/")
     assert feed.status == 200 and feed.headers["content-type"].startswith("application/xml")
     missing = page.request.get(f"{origin}/blog/2099/01/01/nothing-here/")

@@ -7,7 +7,7 @@ Pelican creates for every build, in the order written there.
 
 from pelican import signals
 
-from . import build, preview, reader, template_cache
+from . import build, preview, reader
 
 
 def register():
@@ -15,6 +15,6 @@ def register():
     signals.readers_init.connect(reader.use_staffblog_reader)
     signals.article_generator_pretaxonomy.connect(build.articles_read)
     signals.page_generator_finalized.connect(build.pages_read)
-    signals.generator_init.connect(template_cache.prepare_environment)
+    signals.generator_init.connect(build.keep_compiled_templates)
     signals.get_generators.connect(build.get_generators)
     signals.get_writer.connect(preview.get_writer)

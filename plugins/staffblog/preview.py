@@ -19,10 +19,9 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from . import settings as plugin_settings
+from .article_text import HEADINGS_METADATA, WORD_COUNT_METADATA
 from .checklist_source import TASK_LIST_METADATA
 from .files import read_json, write_json
-from .reading_time import WORD_COUNT_METADATA
-from .toc import HEADINGS_METADATA
 
 logger = logging.getLogger(__name__)
 

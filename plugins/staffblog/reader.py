@@ -24,18 +24,17 @@ from html import unescape
 from pelican.readers import MarkdownReader
 
 from . import settings as plugin_settings
+from .article_text import HEADINGS_METADATA, WORD_COUNT_METADATA, headings, word_count
 from .checklist_source import TASK_LIST_METADATA, checklist_title, read_task_list
 from .files import field_location, read_json, write_json
-from .reading_time import WORD_COUNT_METADATA, word_count
-from .toc import HEADINGS_METADATA, headings
 
 logger = logging.getLogger(__name__)
 
 # Libraries whose version can change what a Markdown file reads as, and this plugin's
 # modules that read it.
 READING_LIBRARIES = ("pelican", "markdown", "pymdown-extensions", "beautifulsoup4")
-READING_MODULES = ("reader", "checklist_source", "checklist_items", "checklist_timing")
-READING_MODULES += ("reading_time", "toc")
+READING_MODULES = ("reader", "article_text", "checklist_source", "checklist_items")
+READING_MODULES += ("checklist_timing",)
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?")

@@ -1,21 +1,62 @@
-"""Table of contents for long articles: ``article.toc_entries``.
+"""What the plugin reads from an article's text: its length and its headings.
 
-The ``<h2>``/``<h3>`` headings (ids from Markdown's ``toc`` extension) are read with
-the article (reader.py) and nested with the extension's ``nest_toc_tokens``. A long
-article (``STAFFBLOG_TOC_MIN_HEADINGS`` ``<h2>`` and ``STAFFBLOG_TOC_MIN_WORDS`` words)
-gets one; ``TOC: yes`` / ``TOC: no`` decides for one post. Each entry has ``id``,
-``name``, ``level`` and ``children``.
+Both are read with the article (reader.py), so Pelican's content cache keeps them; an
+article from another reader (HTML, reST) is read here.
+
+- ``article.word_count`` and ``article.reading_time`` (whole minutes): words counted in
+  the text with the markup stripped, the time rounded and at least one minute
+  (pelican-readtime counts tags as words, floors short posts to "0 minutes" and keeps its
+  settings process-wide).
+- ``article.toc_entries``: the ``<h2>``/``<h3>`` headings (ids from Markdown's ``toc``
+  extension), nested with the extension's ``nest_toc_tokens``, for a long article
+  (``STAFFBLOG_TOC_MIN_HEADINGS`` ``<h2>`` and ``STAFFBLOG_TOC_MIN_WORDS`` words);
+  ``TOC: yes`` / ``TOC: no`` decides for one post. Each entry has ``id``, ``name``,
+  ``level`` and ``children``.
 """
 
 import logging
 
 from markdown.extensions.toc import nest_toc_tokens
+from markupsafe import Markup
 
 from . import settings as plugin_settings
 from .files import field_location
-from .reading_time import counted_words
 
 logger = logging.getLogger(__name__)
+
+WORD_COUNT_METADATA = "word_count"
+
+
+def word_count(html):
+    """Number of words a reader sees in ``html``."""
+    return len(Markup(html or "").striptags().split())
+
+
+def minutes(words, words_per_minute):
+    return max(1, int(words / words_per_minute + 0.5))
+
+
+def counted_words(article):
+    """The article's word count from its reading, else counted now."""
+    count = article.metadata.get(WORD_COUNT_METADATA)
+    if isinstance(count, int) and not isinstance(count, bool):
+        return count
+    return word_count(article._content)
+
+
+def words_per_minute(settings):
+    """STAFFBLOG_READING_WPM, or None after reporting why it cannot be used."""
+    wpm = plugin_settings.get(settings, "STAFFBLOG_READING_WPM")
+    if isinstance(wpm, int) and not isinstance(wpm, bool) and wpm > 0:
+        return wpm
+    logger.error("pelicanconf.py: STAFFBLOG_READING_WPM must be a whole number above 0: %r", wpm)
+    return None
+
+
+def add_reading_time(article, wpm):
+    article.word_count = counted_words(article)
+    article.reading_time = minutes(article.word_count, wpm)
+
 
 HEADINGS_METADATA = "toc_headings"
 LEVELS = ("h2", "h3")
@@ -58,7 +99,7 @@ def wanted(article, tokens, settings):
     )
 
 
-def entries(article, settings):
+def toc_entries(article, settings):
     tokens = article.metadata.get(HEADINGS_METADATA)
     if not isinstance(tokens, list):  # not read by reader.py: another format
         tokens = headings(article._content)
