@@ -73,7 +73,8 @@ class CachedFiles:
                 try:
                     make_into(cached, make, arguments)
                 except Exception as exc:
-                    logger.error("%s: cannot make %s: %s", source_path, self.labels[kind], exc)
+                    name = os.path.relpath(target)
+                    logger.error("%s: cannot make %s: %s", source_path, name, exc)
                     with contextlib.suppress(FileNotFoundError):
                         os.remove(target)  # a stale file would not match its page
                     continue
