@@ -113,4 +113,4 @@ def pages_read(generator):  # page_generator_finalized
     keep_addresses(
         generator.hidden_translations + generator.draft_pages + generator.draft_translations
     )
-    validation.drop_unsafe_pages(generator)
+    generator.pages[:] = [page for page in generator.pages if validation.plain_address(page)]

@@ -22,11 +22,12 @@ BLOCK_TAGS = {"p"}  # block elements inside an item that read as one paragraph
 FORBIDDEN_TAGS = {"ul", "ol", "blockquote", "pre", "table", "div", "hr", "img"}
 FORBIDDEN_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6"}
 INLINE_MARKS = {
-    # tag: (Markdown delimiter, ReportLab tag)
+    # tag: (Markdown delimiter, ReportLab tag or "": the PDF prints code as text)
     "strong": ("**", "b"),
     "b": ("**", "b"),
     "em": ("*", "i"),
     "i": ("*", "i"),
+    "code": ("`", ""),
 }
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 MARKDOWN_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # would open an HTML tag or autolink
@@ -106,9 +107,7 @@ class InlineText:
                 continue
             name, href, children = part
             if name in INLINE_MARKS:
-                self.mark(children, name, *INLINE_MARKS[name], in_code)
-            elif name == "code":
-                self.code(children)
+                self.mark(children, name, *INLINE_MARKS[name], in_code or name == "code")
             elif name == "a" and href:
                 self.link(children, href, in_code)
             elif name == "br":
@@ -119,18 +118,11 @@ class InlineText:
     def mark(self, children, tag, delimiter, pdf_tag, in_code):
         self.html.append(f"<{tag}>")
         self.markdown.append(delimiter)
-        self.pdf.append(f"<{pdf_tag}>")
+        self.pdf.append(f"<{pdf_tag}>" if pdf_tag else "")
         self.walk(children, in_code)
         self.html.append(f"</{tag}>")
         self.markdown.append(delimiter)
-        self.pdf.append(f"</{pdf_tag}>")
-
-    def code(self, children):
-        self.html.append("<code>")
-        self.markdown.append("`")
-        self.walk(children, in_code=True)
-        self.html.append("</code>")
-        self.markdown.append("`")
+        self.pdf.append(f"</{pdf_tag}>" if pdf_tag else "")
 
     def link(self, children, href, in_code):
         if self.resolve_link is not None:

@@ -37,12 +37,6 @@ class PdfSettingsError(ValueError):
 
 
 @dataclass(frozen=True)
-class PdfItem:
-    markup: str  # ReportLab paragraph markup: escaped text with <b>, <i>, <font>, <a>
-    note: str = ""  # plain text printed small under the item (its reminder timing)
-
-
-@dataclass(frozen=True)
 class PdfChecklist:
     title: str
     site_name: str
@@ -50,6 +44,8 @@ class PdfChecklist:
     article_title: str
     article_url: str
     page_url: str
+    # (ReportLab paragraph markup: escaped text with <b>, <i>, <font>, <a>; plain text
+    # printed small under it, its reminder timing, or "")
     items: tuple
     interview_date_line: bool = False  # a line to write the date the reminders count from
     logo: tuple = ()  # (image file, width, height, its hash) or (): brand.py
@@ -149,8 +145,7 @@ def styles(family):
 
 def render_fields(fields, fonts, size_name):
     """The PDF of ``fields`` (PdfChecklist's, as JSON data: a worker may get them)."""
-    items = tuple(PdfItem(*item) for item in fields["items"])
-    return render(PdfChecklist(**{**fields, "items": items}), fonts, size_name)
+    return render(PdfChecklist(**fields), fonts, size_name)
 
 
 def render(checklist, fonts, size_name):
@@ -200,10 +195,9 @@ def render(checklist, fonts, size_name):
         story.append(Spacer(1, 10 * POINT))
         story.append(Paragraph("Interview date: ______________________", style["item"]))
     story.append(Spacer(1, 16 * POINT))
-    for item in checklist.items:
-        text = item.markup
-        if item.note:
-            text += f'<br/><font size="9" color="#444444">{pdf_escape(item.note)}</font>'
+    for text, note in checklist.items:
+        if note:
+            text += f'<br/><font size="9" color="#444444">{pdf_escape(note)}</font>'
         story += [CheckItem(Paragraph(text, style["item"])), Spacer(1, 10 * POINT)]
     page_url = pdf_escape(checklist.page_url)
     tail = Paragraph(

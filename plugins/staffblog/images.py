@@ -102,13 +102,6 @@ class Images:
         self.look = (settings["SITENAME"], brand["light"], logo, font_path)
         self.look_inputs = [*self.look[:2], logo[1:], font_path]
 
-    def read(self, name):
-        try:  # RuntimeError: a path outside content/
-            with open(sanitised_join(self.settings["PATH"], name), "rb") as handle:
-                return handle.read()
-        except (OSError, RuntimeError):
-            return None
-
     def file(self, folder, inputs, extension, source_path, make, *arguments):
         """The site path of the file ``make(*arguments)`` makes of ``inputs``."""
         cached = self.files.cache_path("images", [LAYOUT_VERSION, inputs], extension)
@@ -129,18 +122,22 @@ class Images:
 
     def post_image(self, content):
         name = str(content.metadata.get("image", "")).strip()
+        if not name:
+            return None
         alt = " ".join(str(content.metadata.get("image-alt", "")).split())
-        data = name and self.read(name)
+        try:  # RuntimeError: a path outside content/
+            with open(sanitised_join(self.settings["PATH"], name), "rb") as handle:
+                data = handle.read()
+        except (OSError, RuntimeError):
+            data = None
         problem = (not alt and NO_ALT) or (data is None and NOT_FOUND)
-        if name and not problem:
+        if not problem:
             try:
                 return self.sized(content, data, alt)
             except Exception as exc:  # whatever Pillow cannot read
                 problem = f"cannot be read ({exc}), so it was left out; save it as JPEG or PNG"
-        if name:
-            logger.error(
-                "%s: Image %r %s", field_location(content.source_path, "image"), name, problem
-            )
+        where = field_location(content.source_path, "image")
+        logger.error("%s: Image %r %s", where, name, problem)
         return None
 
     def sized(self, content, data, alt):

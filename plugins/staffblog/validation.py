@@ -36,11 +36,6 @@ def plain_address(content):
     return True
 
 
-def drop_unsafe_pages(generator):
-    """Leave out pages whose address is not a plain path (``page_generator_finalized``)."""
-    generator.pages[:] = [page for page in generator.pages if plain_address(page)]
-
-
 def drop_clashing_urls(generator):
     """Keep the first article per output file and report every other one."""
     generator.articles = [article for article in generator.articles if plain_address(article)]
