@@ -416,11 +416,14 @@ def test_every_shape_of_list_builds_or_is_reported_naming_its_file(tmp_path):
         assert errors and expected in " ".join(errors), (name, errors)
 
 
+COMPARED = (".html", ".pdf", ".md", ".xml", ".jpg", ".webp")  # pages, PDFs, cards, images
+
+
 def site_files(output):
     return {
         p.relative_to(output): p.read_bytes()
         for p in output.rglob("*")
-        if p.suffix in (".html", ".pdf", ".md", ".xml") and "pagefind" not in p.parts
+        if p.suffix in COMPARED and "pagefind" not in p.parts
     }
 
 
@@ -477,6 +480,7 @@ def test_pdf_workers_on_off_or_killed_write_the_same_site(tmp_path):
     assert "worker-killer: killed 1" in builds["killed"].log
     expected = site_files(builds["none"].output)
     assert len([name for name in expected if name.suffix == ".pdf"]) == 7
+    assert len([name for name in expected if name.suffix == ".jpg"]) > 21  # a card a post
     for name in ("one", "killed"):
         files = site_files(builds[name].output)
         assert files.keys() == expected.keys()
