@@ -160,3 +160,26 @@ def test_the_devserver_shows_images_as_a_clean_build_does(tmp_path):
     assert (image["width"], image["height"]) == ("1000", "500")
     for url in (entry.split()[0] for entry in image["srcset"].split(",")):
         assert (site.output / url.removeprefix("./")).is_file(), url
+
+
+def test_a_transparent_picture_gets_a_white_card_and_keeps_its_transparency(content_copy, tmp_path):
+    from test_social_cards import card_file, card_meta
+
+    picture = Image.new("RGBA", (900, 600), (0, 0, 0, 0))  # clear, with a dark mark inside
+    picture.paste((20, 20, 20, 255), (300, 200, 600, 400))
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    (content_copy / "images" / "clear.png").write_bytes(out.getvalue())
+    extra = "Image: images/clear.png\nImage-Alt: A dark square\n"
+    post = POST.format(title="Clear", day=1, extra=extra)
+    (content_copy / "articles" / "clear.md").write_text(post)
+    build = run_pelican(content_copy, tmp_path / "output")
+    assert build.returncode == 0, build.log
+    page_url = "blog/2014/03/01/clear/"
+    meta = card_meta(build.html(page_url))
+    with Image.open(card_file(build, meta["og:image"], "http://127.0.0.1:8000")) as card:
+        assert card.mode == "RGB" and min(card.getpixel((5, 5))) > 240  # white, not black
+        assert max(card.getpixel((600, 315))) < 60  # the mark itself
+    img = build.html(page_url).select_one("img.post__image")
+    with Image.open(image_files(build, page_url, img)[0][0]) as resized:
+        assert resized.mode == "RGBA" and resized.getpixel((0, 0))[3] == 0

@@ -19,7 +19,7 @@ from .files import field_location
 
 logger = logging.getLogger(__name__)
 
-LAYOUT_VERSION = "1"  # bump when the drawing changes: every file is then made again
+LAYOUT_VERSION = "2"  # bump when the drawing changes: every file is then made again
 CARD = (1200, 630)
 WIDTHS = (480, 800, 1200)  # of a post image's copies (none wider than the file): its srcset
 NO_ALT = "has no alt text, so it was left out; add a line 'Image-Alt: what the picture shows'"
@@ -35,7 +35,9 @@ def saved(image, kind):
 def opened(data, size=None, mode="RGBA"):
     """The picture in ``data`` upright, resized to ``size`` (cropped if its shape differs)."""
     with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image).convert(mode)
+        image = ImageOps.exif_transpose(image).convert("RGBA")
+    if mode == "RGB":  # a JPEG card has no transparency: on white, not black
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert(mode)
     return ImageOps.fit(image, size, Image.Resampling.LANCZOS) if size else image
 
 
