@@ -5,6 +5,7 @@ yellow accent that fails contrast as it is), read back with BeautifulSoup, Pillo
 pypdf, and shown in Chromium.
 """
 
+import io
 import json
 import re
 import shutil
@@ -285,10 +286,12 @@ def test_a_new_logo_or_address_makes_the_pdf_again(tmp_path):
     first = build("first")
     assert first[0] == (2, 0)
     assert build("again")[0] == (0, 2)  # same cache, fresh folder
-    draw_logo(logo, colour="#0a7d3b")
+    draw_logo(logo, colour="#0a7d3b", size=(900, 300))
     new_logo = build("new-logo")
     assert new_logo[0] == (2, 0)
     assert new_logo[1] != first[1]
+    printed = pdf_text_and_images(io.BytesIO(new_logo[1]))[1][0]
+    assert (printed["/Width"], printed["/Height"]) == (360, 120)  # no larger than it prints
     moved = build("moved", "-e", f"SITEURL={json.dumps(SITE_ADDRESS)}")
     assert moved[0] == (2, 0)
 

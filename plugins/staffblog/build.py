@@ -4,6 +4,8 @@ Pelican creates a ``SiteBuild`` for every build (a generator, from ``get_generat
 after the articles and pages generators, so it runs once all content is read and before
 anything is written, and writes after their pages:
 
+0. ``__init__``, before Pelican reads: the brand; a post's card starts being drawn by a
+   worker as soon as the post is read (``content_object_init``), while Pelican reads on;
 1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
    threads, reading time, table of contents, the brand's images, post images, social
    cards and checklists (the files the cache lacks start being made), the pages to render;
@@ -19,6 +21,7 @@ import logging
 import os
 
 from jinja2 import FileSystemBytecodeCache
+from pelican import signals
 from pelican.generators import Generator
 
 from . import article_text, authors, checklist, comments, images, preview, search, validation
@@ -31,7 +34,17 @@ logger = logging.getLogger(__name__)
 
 
 class SiteBuild(Generator):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.brand = brand_context(self.settings)
+        labels = {"images": "images and cards", "pdfs": "checklist PDFs"}
+        self.files = CachedFiles(self.settings, labels)
+        self.images = images.Images(self.settings, self.output_path, self.brand, self.files)
+        # Pelican makes every generator before it reads: cards can be drawn as posts are read.
+        signals.content_object_init.connect(self.images.draw_early)
+
     def generate_context(self):
+        signals.content_object_init.disconnect(self.images.draw_early)
         settings, context = self.settings, self.context
         validation.drop_clashing_outputs(context, settings)
         articles = context.get("articles", [])
@@ -52,10 +65,8 @@ class SiteBuild(Generator):
                 article_text.add_reading_time(article, wpm)
             article.toc_entries = article_text.toc_entries(article, settings)
         validation.report_shared_slugs(articles + hidden)
-        context["BRAND"] = self.brand = brand_context(settings)
-        labels = {"images": "images and cards", "pdfs": "checklist PDFs"}
-        self.files = CachedFiles(settings, labels)
-        images.Images(settings, self.output_path, self.brand, self.files).attach(every, context)
+        context["BRAND"] = self.brand
+        self.images.attach(every, context)
         self.checklists = checklist.collect(
             articles, settings, self.output_path, self.files, self.brand["pdf"]
         )

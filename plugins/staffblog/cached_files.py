@@ -37,6 +37,7 @@ class CachedFiles:
         self.settings, self.labels = settings, labels  # {kind: what the log calls them}
         self.workers = plugin_settings.get(settings, "STAFFBLOG_WORKERS")
         self.pool = None
+        self.started = {}  # cache file: the future of the worker making it
         self.queued = []  # (kind, target, cache file, source path, make, arguments, future)
 
     def cache_path(self, kind, inputs, extension):
@@ -45,16 +46,20 @@ class CachedFiles:
         folder = plugin_settings.cache_folder(self.settings, kind)
         return os.path.join(folder, f"{digest[:32]}.{extension}")
 
-    def add(self, kind, target, cached, source_path, make, *arguments):
-        """Copy ``cached`` to ``target`` at the end, made by ``make(*arguments)`` (bytes,
-        a module-level function: it may run in a worker) if the cache lacks it."""
-        future = None
-        if self.workers and not os.path.exists(cached):
+    def start(self, cached, make, *arguments):
+        """Have a worker make ``cached`` by ``make(*arguments)`` (bytes, a module-level
+        function) now, if the cache lacks it; the future, or None (made or no workers)."""
+        if self.workers and cached not in self.started and not os.path.exists(cached):
             if self.pool is None:
                 # fork: the plugin is imported from PLUGIN_PATHS, which is not on sys.path.
                 context = multiprocessing.get_context("fork")
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
-            future = self.pool.submit(make_into, cached, make, arguments)
+            self.started[cached] = self.pool.submit(make_into, cached, make, arguments)
+        return self.started.get(cached)
+
+    def add(self, kind, target, cached, source_path, make, *arguments):
+        """Copy ``cached`` to ``target`` at the end, made as ``start`` says if it is missing."""
+        future = self.start(cached, make, *arguments)
         self.queued.append((kind, target, cached, source_path, make, arguments, future))
 
     def finish(self):

@@ -90,6 +90,10 @@ def text_card(title, byline, site_name, accent, logo, font_path):
     return saved(card, "JPEG")
 
 
+def byline(content):
+    return ", ".join(author.name for author in getattr(content, "authors", ()))
+
+
 class Images:
     """One build's post images and cards, queued in ``files`` (cached_files.py)."""
 
@@ -98,27 +102,36 @@ class Images:
         folder = importlib.resources.files("reportlab") / "fonts"  # has Bitstream Vera
         fonts = [*plugin_settings.get(settings, "SOCIAL_CARD_FONTS"), "VeraBd.ttf"]
         font_path = next(str(folder / f) for f in fonts if os.path.isfile(folder / f))
-        logo = brand["pdf"]["logo"]  # [path, width, height, hash] or []: brand.py
+        logo = brand["logo"]  # (path, hash) or ()
         # What a drawn card shows besides its title and byline; in its inputs, the logo's hash.
-        logo = (logo[0], logo[3]) if logo else ()
         self.look = (settings["SITENAME"], brand["light"], logo, font_path)
         self.look_inputs = [*self.look[:2], logo[1:], font_path]
 
-    def file(self, folder, inputs, extension, source_path, make, *arguments):
-        """The site path of the file ``make(*arguments)`` makes of ``inputs``."""
+    def file(self, folder, inputs, extension, source_path, make, *arguments, early=False):
+        """The site path of the file ``make(*arguments)`` makes of ``inputs``; ``early``:
+        only start making it into the cache."""
         cached = self.files.cache_path("images", [LAYOUT_VERSION, inputs], extension)
         name = f"images/{folder}/{os.path.basename(cached)}"
-        target = os.path.join(self.output_path, name)
-        self.files.add("images", target, cached, source_path, make, *arguments)
+        if early:
+            self.files.start(cached, make, *arguments)
+        else:
+            target = os.path.join(self.output_path, name)
+            self.files.add("images", target, cached, source_path, make, *arguments)
         return name
+
+    def draw_early(self, sender):  # content_object_init, while Pelican reads
+        """Start drawing the card of a post without an image as soon as it is read, so the
+        workers draw cards while Pelican reads on one core; attach() then finds it."""
+        if getattr(sender, "title", None) and not sender.metadata.get("image"):
+            self.text_card(sender.title, byline(sender), sender.source_path, early=True)
 
     def attach(self, contents, context):
         """Give each content its ``post_image`` and ``social_card``; the site its card."""
         for content in (c for c in contents if c.save_as):  # what is written: no draft in a publish
             content.post_image = self.post_image(content)
             if not content.post_image:
-                names = ", ".join(author.name for author in getattr(content, "authors", ()))
-                content.social_card = self.text_card(content.title, names, content.source_path)
+                card = self.text_card(content.title, byline(content), content.source_path)
+                content.social_card = card
         subtitle = self.settings.get("SITESUBTITLE")
         context["SITE_CARD"] = self.text_card(self.look[0], subtitle, "pelicanconf.py")
 
@@ -157,9 +170,7 @@ class Images:
         content.social_card = {"url": card, "alt": alt}
         return {"alt": alt, "files": files, "width": size[0], "height": size[1]}
 
-    def text_card(self, title, byline, source_path):
-        inputs = [title, byline, self.look_inputs]
-        url = self.file(
-            "cards", inputs, "jpg", source_path, text_card, title, byline or "", *self.look
-        )
+    def text_card(self, title, byline, source_path, early=False):
+        inputs, arguments = [title, byline, self.look_inputs], (title, byline or "", *self.look)
+        url = self.file("cards", inputs, "jpg", source_path, text_card, *arguments, early=early)
         return {"url": url, "alt": title}
