@@ -122,7 +122,19 @@ def test_a_body_edit_renders_only_that_articles_page(preview):
         handle.write("\nOne more sentence, added while previewing.\n")
     written = preview.rebuild()
     assert pages(written) == {page_of(article)}
-    assert "feed/index.xml" in written  # feeds carry the bodies
+    # A feed carries the text of its newest 20 posts: the whole site's leaves this, the
+    # oldest, out (the smaller feeds that show it are written again).
+    assert "feed/index.xml" not in written and "feed/atom/index.xml" not in written
+    preview.assert_same_as_clean_build()
+
+
+def test_a_body_edit_in_a_recent_post_writes_the_feeds_that_show_it(preview):
+    article = next(a for a in reversed(preview.articles) if a not in preview.checklists)
+    with article.open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more sentence, added while previewing.\n")
+    written = preview.rebuild()
+    assert pages(written) == {page_of(article)}
+    assert "feed/index.xml" in written and "feed/atom/index.xml" in written
     preview.assert_same_as_clean_build()
 
 

@@ -41,7 +41,10 @@ class SiteBuild(Generator):
         self.files = CachedFiles(self.settings, labels)
         self.images = images.Images(self.settings, self.output_path, self.brand, self.files)
         # Pelican makes every generator before it reads: cards can be drawn as posts are read.
-        signals.content_object_init.connect(self.images.draw_early)
+        # Not in a devserver rebuild: it reads every post again (from its cache) for one edit.
+        rebuild = plugin_settings.get(self.settings, "STAFFBLOG_PREVIEW_CHANGED")
+        if self.files.workers and not rebuild:
+            signals.content_object_init.connect(self.images.draw_early)
 
     def generate_context(self):
         signals.content_object_init.disconnect(self.images.draw_early)

@@ -122,6 +122,8 @@ class Images:
     def draw_early(self, sender):  # content_object_init, while Pelican reads
         """Start drawing the card of a post without an image as soon as it is read, so the
         workers draw cards while Pelican reads on one core; attach() then finds it."""
+        if sender.settings is not self.settings:
+            return  # read by a later build: this one stopped before its posts were read
         if getattr(sender, "title", None) and not sender.metadata.get("image"):
             self.text_card(sender.title, byline(sender), sender.source_path, early=True)
 

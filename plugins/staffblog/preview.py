@@ -4,8 +4,8 @@ The server names the files changed since its last good build
 (``STAFFBLOG_PREVIEW_CHANGED``). When each is a post or page whose *listing face*
 (all other pages can show of it: metadata but what is read from the body, URL, summary,
 reading time, checklist, comment count) is as in the last preview build, only its own
-pages are rendered; other pages never show a body. Anything else renders every page.
-Feeds, and pages whose file is missing, are always written.
+pages, and the feeds that show its text, are rendered; other pages never show a body.
+Anything else renders every page. Pages whose file is missing are always written.
 """
 
 import hashlib
@@ -101,6 +101,16 @@ class PreviewWriter(Writer):
         self.kept += len(names)
         for path in paths:  # still listed in the sitemap, as when they are written
             signals.content_written.send(path, context={**context, **kwargs})
+
+    def write_feed(self, elements, context, path=None, *args, **kwargs):
+        shown = elements[: self.settings["FEED_MAX_ITEMS"]]  # as Pelican's writer picks them
+        if (
+            self.write_only is None
+            or not path
+            or any(element.save_as in self.write_only for element in shown)
+            or not os.path.exists(sanitised_join(self.output_path, path))
+        ):
+            return super().write_feed(elements, context, path, *args, **kwargs)
 
     def page_names(self, name, url, paginated, template_name, kwargs):
         """The files a write_file() call writes: one, or a listing's pages."""
