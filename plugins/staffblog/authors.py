@@ -44,6 +44,10 @@ class AuthorBio:
         return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
 
 
+def bios_folder(settings):
+    return os.path.join(settings["PATH"], plugin_settings.get(settings, "STAFFBLOG_AUTHORS_DIR"))
+
+
 def read_bio(path, pelican_settings):
     """Read one bio file; raise AuthorBioError naming the file on any problem (or
     MetadataError, which the reader has reported)."""
@@ -87,9 +91,7 @@ def read_bio(path, pelican_settings):
 
 def load_bios(pelican_settings):
     """Every usable bio in the authors folder, keyed by author slug; the others reported."""
-    folder = os.path.join(
-        pelican_settings["PATH"], plugin_settings.get(pelican_settings, "STAFFBLOG_AUTHORS_DIR")
-    )
+    folder = bios_folder(pelican_settings)
     bios = {}
     if not os.path.isdir(folder):
         return bios
@@ -127,12 +129,9 @@ def report_unknown(content, author, bio, settings):
             f"write 'Author: {bio.name}'"
         )
     else:
-        folder = os.path.join(
-            settings["PATH"], plugin_settings.get(settings, "STAFFBLOG_AUTHORS_DIR")
-        )
         logger.error(
             f"{where}: Author {name!r} has no bio; correct the name, or add "
-            f"{folder}/{author.slug}.md with 'Name: {name}'"
+            f"{bios_folder(settings)}/{author.slug}.md with 'Name: {name}'"
         )
 
 

@@ -174,9 +174,8 @@ class StoredComments:
 
     def thread(self, thread_id):
         """(comments as a tree, count of approved ones) of a thread."""
-        if thread_id not in self.rows:
-            return [], 0
-        return build_tree(self.rows[thread_id], self.render, self.timezone, self.date_format)
+        rows = self.rows.get(thread_id, [])
+        return build_tree(rows, self.render, self.timezone, self.date_format)
 
     def save(self):
         if self.rendered_now:
