@@ -70,13 +70,12 @@ def read_bio(path, pelican_settings):
         elif value:
             links.append((label, f"mailto:{value}" if key == "email" else value))
     photo = str(metadata.get("photo", "")).strip()
-    if photo:
-        content_root = pelican_settings["PATH"]
-        if not os.path.isfile(os.path.join(content_root, photo)):
-            raise AuthorBioError(
-                f"{field_location(path, 'photo')}: Photo {photo!r} is not a file under "
-                f"{content_root}; correct the path or remove the line"
-            )
+    content_root = pelican_settings["PATH"]
+    if photo and not os.path.isfile(os.path.join(content_root, photo)):
+        raise AuthorBioError(
+            f"{field_location(path, 'photo')}: Photo {photo!r} is not a file under "
+            f"{content_root}; correct the path or remove the line"
+        )
     return AuthorBio(
         name=name,
         slug=Author(name, pelican_settings).slug,

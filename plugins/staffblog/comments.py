@@ -197,9 +197,7 @@ def safe_website(value):
     """The commenter's website if it is a plain http(s) URL, else ''."""
     url = html.unescape(value or "").strip()
     parts = urlsplit(url)
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url
-    return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
 def build_tree(rows, render, timezone, date_format="%Y-%m-%d %H:%M"):
