@@ -32,10 +32,6 @@ def word_count(html):
     return len(Markup(html or "").striptags().split())
 
 
-def minutes(words, words_per_minute):
-    return max(1, int(words / words_per_minute + 0.5))
-
-
 def counted_words(article):
     """The article's word count from its reading, else counted now."""
     count = article.metadata.get(WORD_COUNT_METADATA)
@@ -55,7 +51,7 @@ def words_per_minute(settings):
 
 def add_reading_time(article, wpm):
     article.word_count = counted_words(article)
-    article.reading_time = minutes(article.word_count, wpm)
+    article.reading_time = max(1, int(article.word_count / wpm + 0.5))  # rounded
 
 
 HEADINGS_METADATA = "toc_headings"
@@ -93,10 +89,9 @@ def wanted(article, tokens, settings):
             f"{where}: TOC must be yes or no, not {value!r}; write 'TOC: yes' or 'TOC: no'"
         )
     sections = sum(1 for token in tokens if token["level"] == 2)
-    enough_sections = sections >= plugin_settings.get(settings, "STAFFBLOG_TOC_MIN_HEADINGS")
-    return enough_sections and counted_words(article) >= plugin_settings.get(
-        settings, "STAFFBLOG_TOC_MIN_WORDS"
-    )
+    if sections < plugin_settings.get(settings, "STAFFBLOG_TOC_MIN_HEADINGS"):
+        return False
+    return counted_words(article) >= plugin_settings.get(settings, "STAFFBLOG_TOC_MIN_WORDS")
 
 
 def toc_entries(article, settings):

@@ -44,6 +44,10 @@ class AuthorBio:
         return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
 
 
+def bios_folder(settings):
+    return os.path.join(settings["PATH"], plugin_settings.get(settings, "STAFFBLOG_AUTHORS_DIR"))
+
+
 def read_bio(path, pelican_settings):
     """Read one bio file; raise AuthorBioError naming the file on any problem (or
     MetadataError, which the reader has reported)."""
@@ -66,13 +70,12 @@ def read_bio(path, pelican_settings):
         elif value:
             links.append((label, f"mailto:{value}" if key == "email" else value))
     photo = str(metadata.get("photo", "")).strip()
-    if photo:
-        content_root = pelican_settings["PATH"]
-        if not os.path.isfile(os.path.join(content_root, photo)):
-            raise AuthorBioError(
-                f"{field_location(path, 'photo')}: Photo {photo!r} is not a file under "
-                f"{content_root}; correct the path or remove the line"
-            )
+    content_root = pelican_settings["PATH"]
+    if photo and not os.path.isfile(os.path.join(content_root, photo)):
+        raise AuthorBioError(
+            f"{field_location(path, 'photo')}: Photo {photo!r} is not a file under "
+            f"{content_root}; correct the path or remove the line"
+        )
     return AuthorBio(
         name=name,
         slug=Author(name, pelican_settings).slug,
@@ -87,9 +90,7 @@ def read_bio(path, pelican_settings):
 
 def load_bios(pelican_settings):
     """Every usable bio in the authors folder, keyed by author slug; the others reported."""
-    folder = os.path.join(
-        pelican_settings["PATH"], plugin_settings.get(pelican_settings, "STAFFBLOG_AUTHORS_DIR")
-    )
+    folder = bios_folder(pelican_settings)
     bios = {}
     if not os.path.isdir(folder):
         return bios
@@ -127,12 +128,9 @@ def report_unknown(content, author, bio, settings):
             f"write 'Author: {bio.name}'"
         )
     else:
-        folder = os.path.join(
-            settings["PATH"], plugin_settings.get(settings, "STAFFBLOG_AUTHORS_DIR")
-        )
         logger.error(
             f"{where}: Author {name!r} has no bio; correct the name, or add "
-            f"{folder}/{author.slug}.md with 'Name: {name}'"
+            f"{bios_folder(settings)}/{author.slug}.md with 'Name: {name}'"
         )
 
 

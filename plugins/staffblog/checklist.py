@@ -20,6 +20,7 @@ from pelican.utils import sanitised_join, slugify
 from . import settings as plugin_settings
 from .checklist_items import REMIND_ATTRIBUTE, ChecklistError, short
 from .checklist_source import TASK_LIST_METADATA, checklist_title, read_task_list
+from .files import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +122,10 @@ def pdf_fields(checklist):
 
 
 def render_pdf(fields, fonts, page_size):
-    from .checklist_pdf import render_fields  # ReportLab is loaded only to make a PDF
+    """The PDF of ``fields`` (PdfChecklist's, as JSON data: a worker may get them)."""
+    from .checklist_pdf import PdfChecklist, render  # ReportLab is loaded only to make a PDF
 
-    return render_fields(fields, fonts, page_size)
+    return render(PdfChecklist(**fields), fonts, page_size)
 
 
 def missing_glyphs(checklist, settings):
@@ -204,27 +206,22 @@ def markdown_document(checklist):
 
 def write(generator, writer, checklists):
     """Each checklist's page and Markdown file, and the index of them all."""
-    settings = generator.settings
+
+    def write_page(save_as, template, **variables):
+        writer.write_file(
+            save_as,
+            generator.get_template(template),
+            generator.context,
+            relative_urls=generator.settings["RELATIVE_URLS"],
+            page_name=template,
+            **variables,
+        )
+
     for checklist in checklists:
         path = sanitised_join(generator.output_path, checklist.md_url)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(markdown_document(checklist))
+        write_atomically(path, markdown_document(checklist).encode())
         # Not passed as "article": the sitemap would list the article's URL instead.
-        writer.write_file(
-            checklist.save_as,
-            generator.get_template("checklist"),
-            generator.context,
-            relative_urls=settings["RELATIVE_URLS"],
-            checklist=checklist,
-            page_name="checklist",
-        )
+        write_page(checklist.save_as, "checklist", checklist=checklist)
     if checklists:
-        writer.write_file(
-            plugin_settings.get(settings, "CHECKLIST_INDEX_SAVE_AS"),
-            generator.get_template("checklists"),
-            generator.context,
-            relative_urls=settings["RELATIVE_URLS"],
-            checklists=checklists,
-            page_name="checklists",
-        )
+        index = plugin_settings.get(generator.settings, "CHECKLIST_INDEX_SAVE_AS")
+        write_page(index, "checklists", checklists=checklists)

@@ -8,6 +8,7 @@ Markdown and ReportLab's paragraph markup. checklist_source.py finds the list.
 import dataclasses
 import re
 from urllib.parse import urljoin
+from xml.sax.saxutils import escape as pdf_escape  # &, < and > for ReportLab's markup
 
 from markupsafe import Markup, escape
 from pelican.utils import slugify
@@ -40,11 +41,6 @@ MISPLACED_HINT = (
 ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-def pdf_escape(text):
-    """Text for ReportLab's paragraph markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class ChecklistError(ValueError):
     """A list that cannot be a checklist; the message names the item (not the file)."""
 
@@ -75,7 +71,7 @@ class ChecklistItem:
         from bs4 import BeautifulSoup
 
         inline = InlineText(base_url, resolve_link)
-        inline.walk(soup_parts(BeautifulSoup(self.html, "html.parser")))
+        inline.walk(BeautifulSoup(self.html, "html.parser"))
         html, _text, markdown, pdf = inline.result()
         return dataclasses.replace(self, html=html, markdown=markdown, pdf_markup=pdf)
 
@@ -99,38 +95,41 @@ class InlineText:
             text = MARKDOWN_TAG_START.sub("&lt;", MARKDOWN_SPECIAL.sub(r"\\\1", text))
         self.markdown.append(text)
 
-    def walk(self, parts, in_code=False):
-        """Add inline content: ``parts`` from soup_parts()."""
-        for part in parts:
-            if isinstance(part, str):
-                self.add_text(part, in_code)
+    def walk(self, node, in_code=False):
+        """Add the inline content of a BeautifulSoup node."""
+        from bs4 import Comment, NavigableString
+
+        for child in node.children:
+            if isinstance(child, Comment):
                 continue
-            name, href, children = part
-            if name in INLINE_MARKS:
-                self.mark(children, name, *INLINE_MARKS[name], in_code or name == "code")
-            elif name == "a" and href:
-                self.link(children, href, in_code)
-            elif name == "br":
+            if isinstance(child, NavigableString):
+                self.add_text(str(child), in_code)
+            elif child.name in INLINE_MARKS:
+                self.mark(child, *INLINE_MARKS[child.name], in_code or child.name == "code")
+            elif child.name == "a" and child.get("href"):
+                self.link(child, child["href"], in_code)
+            elif child.name == "br":
                 self.add_text(" ")
             else:  # any other inline element keeps its text only
-                self.walk(children, in_code)
+                self.walk(child, in_code)
 
-    def mark(self, children, tag, delimiter, pdf_tag, in_code):
+    def mark(self, element, delimiter, pdf_tag, in_code):
+        tag = element.name
         self.html.append(f"<{tag}>")
         self.markdown.append(delimiter)
         self.pdf.append(f"<{pdf_tag}>" if pdf_tag else "")
-        self.walk(children, in_code)
+        self.walk(element, in_code)
         self.html.append(f"</{tag}>")
         self.markdown.append(delimiter)
         self.pdf.append(f"</{pdf_tag}>" if pdf_tag else "")
 
-    def link(self, children, href, in_code):
+    def link(self, element, href, in_code):
         if self.resolve_link is not None:
             href = urljoin(self.base_url, self.resolve_link(href))
         self.html.append(f'<a href="{escape(href)}">')
         self.markdown.append("[")
         self.pdf.append(f'<a href="{pdf_escape(href)}" color="#0b5cad">')
-        self.walk(children, in_code)
+        self.walk(element, in_code)
         self.html.append("</a>")
         self.markdown.append(f"]({href})")
         self.pdf.append("</a>")
@@ -147,19 +146,6 @@ class InlineText:
 def short(text, limit=60):
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def soup_parts(node):
-    """The inline content of a BeautifulSoup node, as InlineText.walk() takes it."""
-    from bs4 import Comment, NavigableString
-
-    for child in node.children:
-        if isinstance(child, Comment):
-            continue
-        if isinstance(child, NavigableString):
-            yield str(child)
-        else:
-            yield child.name, child.get("href"), soup_parts(child)
 
 
 def lead_phrase(li):
@@ -186,22 +172,19 @@ def read_item(li):
     item = f"checklist item {short(li.get_text(' '))!r}"
     if "task-list-item" not in (li.get("class") or ()):
         raise ChecklistError(f"{item} has no box: start every item with '- [ ] '")
-    boxes = []
     for tag in li.find_all(True):  # one pass: the builds stay fast
         if tag.name == "input" and tag.get("type") == "checkbox":
-            boxes.append(tag)
+            tag.decompose()
         elif tag.name in FORBIDDEN_TAGS:
             held = "a nested list" if tag.name in ("ul", "ol") else f"a <{tag.name}>"
             raise ChecklistError(f"{item} holds {held}; a checklist item is one paragraph of text")
-    for box in boxes:
-        box.decompose()
     blocks = [tag for tag in li.children if getattr(tag, "name", None) in BLOCK_TAGS]
     first = next(iter(li.contents), None)
     if isinstance(first, NavigableString):
         first.replace_with(str(first).lstrip())
     inline = InlineText()
-    for parts in [soup_parts(block) for block in blocks] if blocks else [soup_parts(li)]:
-        inline.walk(parts)
+    for node in blocks or [li]:
+        inline.walk(node)
         inline.add_text(" ")
     html, text, markdown, pdf = inline.result()
     if MISPLACED_TIMING.search(text):

@@ -7,6 +7,7 @@ a TTF costs far more than laying out a page.
 
 import io
 from dataclasses import dataclass
+from xml.sax.saxutils import escape as pdf_escape  # &, < and > for ReportLab's markup
 
 from reportlab import platypus, rl_config
 from reportlab.lib import colors, pagesizes
@@ -14,8 +15,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
-
-from .checklist_items import pdf_escape
 
 FONT_STYLES = ("normal", "bold", "italic", "boldItalic")
 POINT = 1
@@ -143,11 +142,6 @@ def styles(family):
     }
 
 
-def render_fields(fields, fonts, size_name):
-    """The PDF of ``fields`` (PdfChecklist's, as JSON data: a worker may get them)."""
-    return render(PdfChecklist(**fields), fonts, size_name)
-
-
 def render(checklist, fonts, size_name):
     """The PDF's bytes. The same input gives the same bytes (ReportLab's invariant mode)."""
     family = font_family(fonts)
@@ -171,7 +165,11 @@ def render(checklist, fonts, size_name):
         initialFontSize=style["item"].fontSize,
         initialLeading=style["item"].leading,
     )
-    url, site = pdf_escape(checklist.article_url), pdf_escape(checklist.site_url)
+
+    def link(url):
+        url = pdf_escape(url)
+        return f'<a href="{url}" color="{checklist.accent}">{url}</a>'
+
     logo = ""
     if checklist.logo:
         path, width, height, _digest = checklist.logo
@@ -179,15 +177,13 @@ def render(checklist, fonts, size_name):
         logo += f'height="{LOGO_HEIGHT}" valign="middle"/>  '
     story = [
         Paragraph(
-            f"{logo}{pdf_escape(checklist.site_name)} · "
-            f'<a href="{site}" color="{checklist.accent}">{site}</a>',
-            style["site"],
+            f"{logo}{pdf_escape(checklist.site_name)} · {link(checklist.site_url)}", style["site"]
         ),
         platypus.HRFlowable("100%", 2, color=checklist.accent, spaceBefore=2, spaceAfter=14),
         Paragraph(f"<b>{pdf_escape(checklist.title)}</b>", style["title"]),
         Paragraph(
             f"From the article “{pdf_escape(checklist.article_title)}”: "
-            f'<a href="{url}" color="{checklist.accent}">{url}</a>',
+            f"{link(checklist.article_url)}",
             style["meta"],
         ),
     ]
@@ -199,11 +195,8 @@ def render(checklist, fonts, size_name):
         if note:
             text += f'<br/><font size="9" color="#444444">{pdf_escape(note)}</font>'
         story += [CheckItem(Paragraph(text, style["item"])), Spacer(1, 10 * POINT)]
-    page_url = pdf_escape(checklist.page_url)
     tail = Paragraph(
-        f'Tick it off online or get calendar reminders: <a href="{page_url}" '
-        f'color="{checklist.accent}">{page_url}</a>',
-        style["note"],
+        f"Tick it off online or get calendar reminders: {link(checklist.page_url)}", style["note"]
     )
     reserve = tail.wrap(document.width, document.height)[1] + 8 * POINT
     story += [NotesArea(family.name, reserve), Spacer(1, 6 * POINT), tail]

@@ -71,8 +71,7 @@ def parse_task_list(html, title):
     """(items, the article's HTML with its task list made a checklist source)."""
     from bs4 import BeautifulSoup, Comment
 
-    region = task_list_region(html)
-    before, fragment, after = region if region else ("", html, "")
+    before, fragment, after = task_list_region(html) or ("", html, "")
     soup = BeautifulSoup(fragment, "html.parser")
     lists, timed = [], []
     for tag in soup.find_all(True):

@@ -74,19 +74,12 @@ def _parse(phrase):
     normal = phrase.lower().rstrip(".")
     if match := WITHIN_RE.fullmatch(normal):
         amount, unit = _number(match["amount"]), match["unit"]
-        days = math.ceil(amount * UNIT_HOURS[unit] / 24)
-        return Timing(
-            phrase,
-            offset_days=days - 1,
-            description=f"within {_plural(amount, unit)} of the interview",
-        )
+        days = math.ceil(amount * UNIT_HOURS[unit] / 24) - 1  # the window's last whole day
+        return Timing(phrase, days, description=f"within {_plural(amount, unit)} of the interview")
     if match := AFTER_RE.fullmatch(normal) or AFTER_REVERSED_RE.fullmatch(normal):
         amount, unit = _number(match["amount"]), match["unit"]
-        return Timing(
-            phrase,
-            offset_days=math.ceil(amount * UNIT_HOURS[unit] / 24),
-            description=f"{_plural(amount, unit)} after the interview",
-        )
+        days = math.ceil(amount * UNIT_HOURS[unit] / 24)
+        return Timing(phrase, days, description=f"{_plural(amount, unit)} after the interview")
     if match := EVERY_RE.fullmatch(normal):
         amount = _number(match["amount"]) if match["amount"] else 1
         unit = match["unit"]
@@ -97,10 +90,6 @@ def _parse(phrase):
             count = _number(match["count"])
             rrule += f";COUNT={count}"
             description += f", {count} times"
-        return Timing(
-            phrase,
-            offset_days=amount * UNIT_HOURS[unit] // 24,
-            rrule=rrule,
-            description=description,
-        )
+        days = amount * UNIT_HOURS[unit] // 24  # one interval after day 0
+        return Timing(phrase, days, rrule, description)
     raise TimingError(GRAMMAR_HINT)

@@ -174,9 +174,8 @@ class StoredComments:
 
     def thread(self, thread_id):
         """(comments as a tree, count of approved ones) of a thread."""
-        if thread_id not in self.rows:
-            return [], 0
-        return build_tree(self.rows[thread_id], self.render, self.timezone, self.date_format)
+        rows = self.rows.get(thread_id, [])
+        return build_tree(rows, self.render, self.timezone, self.date_format)
 
     def save(self):
         if self.rendered_now:
@@ -198,9 +197,7 @@ def safe_website(value):
     """The commenter's website if it is a plain http(s) URL, else ''."""
     url = html.unescape(value or "").strip()
     parts = urlsplit(url)
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url
-    return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
 def build_tree(rows, render, timezone, date_format="%Y-%m-%d %H:%M"):

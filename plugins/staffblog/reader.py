@@ -107,23 +107,18 @@ def use_staffblog_reader(readers):
             readers.reader_classes[extension] = StaffBlogMarkdownReader
 
 
-def reading_code_digest(settings):
-    digest = hashlib.sha256()
-    for name in READING_MODULES:
-        with open(os.path.join(os.path.dirname(__file__), f"{name}.py"), "rb") as handle:
-            digest.update(handle.read())
-    versions = [importlib.metadata.version(name) for name in READING_LIBRARIES]
-    digest.update(json.dumps([versions, settings["MARKDOWN"]], default=str).encode())
-    return digest.hexdigest()
-
-
 def trust_content_cache(pelican):
     """Load the content cache only if it was written by the same reading code."""
     settings = pelican.settings
     if not settings.get("CACHE_CONTENT"):
         return
+    code = hashlib.sha256()
+    for name in READING_MODULES:
+        with open(os.path.join(os.path.dirname(__file__), f"{name}.py"), "rb") as handle:
+            code.update(handle.read())
+    versions = [importlib.metadata.version(name) for name in READING_LIBRARIES]
+    code.update(json.dumps([versions, settings["MARKDOWN"]], default=str).encode())
     stamp = os.path.join(plugin_settings.cache_folder(settings, "reader"), "code.json")
-    digest = reading_code_digest(settings)
-    if read_json(stamp).get("digest") != digest:
+    if read_json(stamp).get("digest") != code.hexdigest():
         settings["LOAD_CONTENT_CACHE"] = False
-        write_json(stamp, {"digest": digest})
+        write_json(stamp, {"digest": code.hexdigest()})

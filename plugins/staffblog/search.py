@@ -51,16 +51,15 @@ def indexed_pages(bundle):
         raise SearchIndexError(f"{entry_file}: unreadable Pagefind entry file: {exc}") from exc
 
 
-def searchable_glob(settings):
-    """A Pagefind glob of the files articles, pages and checklists are saved as."""
+def searchable_patterns(settings):
+    """Globs of the files articles, pages and checklists are saved as."""
     names = [settings.get(name) or plugin_settings.get(settings, name) for name in SEARCHABLE]
-    patterns = {re.sub(r"\{[^}]*\}", "*", name) for name in names}
-    return "{" + ",".join(sorted(patterns)) + "}"
+    return sorted({re.sub(r"\{[^}]*\}", "*", name) for name in names})
 
 
 def searchable_digest(output, settings, executable):
     """A hash of Pagefind's version and of every file it indexes, path and bytes."""
-    patterns = searchable_glob(settings)[1:-1].split(",")
+    patterns = searchable_patterns(settings)
     pattern = re.compile("|".join(re.escape(p).replace(r"\*", "[^/]*") for p in patterns))
     digest = hashlib.sha256(executable.encode())
     digest.update(str(os.stat(executable).st_size).encode())
@@ -77,10 +76,10 @@ def searchable_digest(output, settings, executable):
 
 
 def run_pagefind(output, settings, executable, staging):
-    """Index ``output`` into ``staging``; return the number of pages indexed."""
+    """Index ``output`` into ``staging``."""
     timeout = plugin_settings.get(settings, "STAFFBLOG_SEARCH_TIMEOUT")
     command = [executable, "--site", output, "--output-path", staging]
-    command += ["--quiet", "--glob", searchable_glob(settings)]
+    command += ["--quiet", "--glob", "{" + ",".join(searchable_patterns(settings)) + "}"]
     try:
         finished = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, check=False
@@ -94,12 +93,10 @@ def run_pagefind(output, settings, executable, staging):
         raise SearchIndexError(
             f"Pagefind failed (exit {finished.returncode}) indexing {output}: {report}"
         )
-    pages = indexed_pages(staging)
-    if pages == 0:
+    if indexed_pages(staging) == 0:
         raise SearchIndexError(f"Pagefind indexed no page in {output}")
     if report:
         logger.warning("%s: Pagefind reported: %s", output, report)
-    return pages
 
 
 def build_index(output, settings):

@@ -8,7 +8,6 @@ half-way, naming neither): left out. Two category or tag names sharing one addre
 import logging
 import os
 import re
-from collections import defaultdict
 
 from . import settings as plugin_settings
 from .checklist_items import short
@@ -38,20 +37,14 @@ def plain_address(content):
 
 def drop_clashing_urls(generator):
     """Keep the first article per output file and report every other one."""
-    generator.articles = [article for article in generator.articles if plain_address(article)]
-    by_save_as = defaultdict(list)
-    for article in generator.articles:
-        by_save_as[article.save_as].append(article)
-    clashing = set()
-    for group in by_save_as.values():
-        group.sort(key=lambda article: article.source_path)
-        if len(group) > 1:
-            clashing.update(id(a) for a in group[1:])
-            for article in group[1:]:
-                report_clash(article, group[0].source_path)
-    if clashing:
-        # Taxonomies are built right after this signal, from the filtered list.
-        generator.articles = [a for a in generator.articles if id(a) not in clashing]
+    articles = [article for article in generator.articles if plain_address(article)]
+    first = {}
+    for article in sorted(articles, key=lambda article: article.source_path):
+        owner = first.setdefault(article.save_as, article)
+        if owner is not article:
+            report_clash(article, owner.source_path)
+    # Taxonomies are built right after this signal, from the filtered list.
+    generator.articles = [article for article in articles if first[article.save_as] is article]
 
 
 def address_field(content):
@@ -77,8 +70,7 @@ def listing_pages(context, settings):
     yield plugin_settings.get(settings, "CHECKLIST_INDEX_SAVE_AS"), "the list of checklists"
     for kind in ("categories", "tags", "authors"):
         for wrapper, _articles in context.get(kind, []):
-            kind_name = type(wrapper).__name__.lower()
-            yield wrapper.save_as, f"the {kind_name} page of {wrapper.name!r}"
+            yield wrapper.save_as, f"the {type(wrapper).__name__.lower()} page of {wrapper.name!r}"
 
 
 CONTENT_LISTS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
