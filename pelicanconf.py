@@ -73,7 +73,8 @@ SLUG_REGEX_SUBSTITUTIONS = [
 ]
 
 # --- URLs: the WordPress scheme, every page a directory ending in "/" -------------
-ARTICLE_URL = "blog/{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+# One date field, not three: each is a strftime call at every reading of a post's address.
+ARTICLE_URL = "blog/{date:%Y/%m/%d}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = DRAFT_URL + "index.html"
@@ -95,7 +96,7 @@ ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
 YEAR_ARCHIVE_URL = "blog/{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
-MONTH_ARCHIVE_URL = "blog/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_URL = "blog/{date:%Y/%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

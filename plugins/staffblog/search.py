@@ -54,7 +54,11 @@ def indexed_pages(bundle):
 def searchable_patterns(settings):
     """Globs of the files articles, pages and checklists are saved as."""
     names = [settings.get(name) or plugin_settings.get(settings, name) for name in SEARCHABLE]
-    return sorted({re.sub(r"\{[^}]*\}", "*", name) for name in names})
+
+    def stars(field):  # a "*" for each path segment a field makes: {date:%Y/%m/%d} is */*/*
+        return "/".join(["*"] * (field[0].count("/") + 1))
+
+    return sorted({re.sub(r"\{[^}]*\}", stars, name) for name in names})
 
 
 def searchable_digest(output, settings, executable):
