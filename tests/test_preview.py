@@ -26,10 +26,10 @@ HOME = "index.html"
 class Preview:
     """A generated site under ``folder`` and the development server's output of it."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, articles=ARTICLES):
         self.folder = Path(folder)
         self.content = self.folder / "content"
-        description = corpus.generate(self.content, ARTICLES)
+        description = corpus.generate(self.content, articles)
         self.articles = description["articles"]
         self.checklists = description["checklists"]
         self.comments_db = description["comments_db"]
@@ -241,11 +241,31 @@ def test_after_a_failed_build_the_next_one_trusts_no_page_it_wrote(preview):
     tag_template.write_text(working_template + "{% if %}", encoding="utf-8")
     assert preview.builds.build() is False  # stopped by the broken template
     assert "a new tag" in (preview.output / page_of(article)).read_text()
+    sitemap = (preview.output / "sitemap.xml").stat().st_mtime_ns
     # Back to the sources of the last good build, whose pages the failed one overwrote.
     article.write_text(working_article, encoding="utf-8")
     tag_template.write_text(working_template, encoding="utf-8")
     assert len(pages(preview.rebuild())) > ARTICLES
     preview.assert_same_as_clean_build()
+    # The sitemap is still written by the builds that follow a stopped one.
+    assert (preview.output / "sitemap.xml").stat().st_mtime_ns != sitemap
+
+
+def test_the_devserver_does_not_grow_with_each_rebuild(tmp_path):
+    site = Preview(tmp_path, articles=150)
+    site.rebuild()
+
+    def resident_mib():
+        status = Path("/proc/self/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+    sizes = []
+    for number in range(10):  # a title edit: every page is rendered again
+        edit(site.articles[-1], "Title: ", f"Title: {number} ")
+        site.rebuild()
+        sizes.append(resident_mib())
+    # Keeping every build's posts grew this process by about 4 MiB a rebuild.
+    assert sizes[-1] - sizes[2] < 8, sizes
 
 
 def test_an_unreadable_record_renders_every_page(preview):

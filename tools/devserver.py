@@ -14,7 +14,8 @@ import sys
 import time
 
 from livereload import Server
-from pelican import Pelican, get_config, parse_arguments
+from pelican import Pelican, get_config, parse_arguments, signals
+from pelican.contents import Content
 from pelican.settings import read_settings
 
 from tools.build import ProblemReport, console_handler, run
@@ -69,7 +70,16 @@ class PreviewBuilds:
             settings["STAFFBLOG_PREVIEW_CHANGED"] = sorted(changed)
         self.last_good = None
         report = ProblemReport(settings["PATH"])
-        finished = run(Pelican(settings), report)
+        pelican = Pelican(settings)
+        finished = run(pelican, report)
+        if not finished:
+            # A build that stopped never says it ended: a plugin that collects pages during
+            # a build and writes at its end (the sitemap) would keep them, and write no more.
+            signals.finalized.send(pelican)
+        # Pelican memoizes a post's content and summary on its class, keyed by the post: in
+        # this one long process every build's posts would stay in memory.
+        Content.get_content.cache.clear()
+        Content.get_summary.cache.clear()
         report.write(sys.stderr)
         if finished:
             self.last_good = now
