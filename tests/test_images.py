@@ -1,7 +1,9 @@
 """Post images: an `Image:` line with its alt text, resized at build time into srcset widths."""
 
 import io
+import os
 import re
+import time
 import urllib.parse
 
 import pytest
@@ -183,3 +185,26 @@ def test_a_transparent_picture_gets_a_white_card_and_keeps_its_transparency(cont
     img = build.html(page_url).select_one("img.post__image")
     with Image.open(image_files(build, page_url, img)[0][0]) as resized:
         assert resized.mode == "RGBA" and resized.getpixel((0, 0))[3] == 0
+
+
+def test_cached_files_unused_for_30_days_go_when_a_build_makes_new_ones(content_copy, tmp_path):
+    first = run_pelican(content_copy, tmp_path / "first")
+    assert first.returncode == 0, first.log
+    cards = tmp_path / "cache" / "staffblog" / "images"
+    in_use = sorted(cards.iterdir())
+    forgotten = cards / ("0" * 32 + ".jpg")  # as a card of a post since deleted
+    forgotten.write_bytes(in_use[0].read_bytes())
+    long_ago = time.time() - 40 * 86400
+    for path in [*in_use, forgotten]:
+        os.utime(path, (long_ago, long_ago))
+
+    again = run_pelican(content_copy, tmp_path / "again")  # nothing new: nothing removed
+    assert again.returncode == 0, again.log
+    assert forgotten.exists()
+
+    page = next((content_copy / "pages").glob("*.md"))
+    edit(page, "Title: ", "Title: Revised: ")  # a new card
+    revised = run_pelican(content_copy, tmp_path / "revised")
+    assert revised.returncode == 0, revised.log
+    assert not forgotten.exists()
+    assert all(path.exists() for path in in_use)  # each used by the last builds

@@ -70,11 +70,11 @@ class CachedFiles:
             if future is not None:
                 with contextlib.suppress(Exception):  # made again below, and reported
                     future.result()
-            if future is None and os.path.exists(cached):
-                reused[kind] += 1
-            else:
-                made[kind] += 1
-            if not os.path.exists(cached):
+            made_here = future is not None
+            try:
+                os.utime(cached)  # used: see the clean-up below
+            except FileNotFoundError:  # no worker made it: workers off, or one died
+                made_here = True
                 try:
                     make_into(cached, make, arguments)
                 except Exception as exc:
@@ -83,7 +83,7 @@ class CachedFiles:
                     with contextlib.suppress(FileNotFoundError):
                         os.remove(target)  # a stale file would not match its page
                     continue
-            os.utime(cached)  # used: see the clean-up below
+            (made if made_here else reused)[kind] += 1
             # A target named like its cache file is named by what it shows: if it exists, it is it.
             if os.path.basename(target) != os.path.basename(cached) or not os.path.exists(target):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -95,7 +95,8 @@ class CachedFiles:
             if made[kind] or reused[kind]:
                 logger.info("%s: %d made, %d from the cache", label, made[kind], reused[kind])
             folder = plugin_settings.cache_folder(self.settings, kind)
-            for entry in os.scandir(folder) if os.path.isdir(folder) else ():
+            # Only a build that made files grows the cache; it removes what went unused.
+            for entry in os.scandir(folder) if made[kind] and os.path.isdir(folder) else ():
                 if entry.stat().st_mtime < oldest:
                     with contextlib.suppress(FileNotFoundError):
                         os.remove(entry.path)
