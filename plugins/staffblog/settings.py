@@ -3,6 +3,8 @@
 Override any of them in ``pelicanconf.py`` (or ``publishconf.py``).
 """
 
+import os
+
 DEFAULTS = {
     # Folder, relative to PATH, holding one Markdown bio per author.
     "STAFFBLOG_AUTHORS_DIR": "authors",
@@ -22,9 +24,10 @@ DEFAULTS = {
     # Seconds Pagefind may take to index the built site before the build reports an error.
     "STAFFBLOG_SEARCH_TIMEOUT": 300,
     # Processes that make the PDFs, post images and social cards the cache lacks
-    # (cached_files.py) while the build writes pages; 0 makes them in the build process.
-    # Either way the site is the same.
-    "STAFFBLOG_WORKERS": 2,
+    # (cached_files.py) while the build reads and writes; 0 makes them in the build
+    # process. Either way the site is the same. One fewer than the processors: the build
+    # itself keeps one busy.
+    "STAFFBLOG_WORKERS": max(1, (os.cpu_count() or 2) - 1),
     # Set by the development server only (tools/devserver.py, see preview.py): a preview
     # build, and the files changed since its last good build (None: not known).
     "STAFFBLOG_PREVIEW": False,
