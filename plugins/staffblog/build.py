@@ -9,8 +9,8 @@ anything is written, and writes after their pages:
 1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
    threads, reading time, table of contents, the brand's images, post images, social
    cards and checklists (the files the cache lacks start being made), the pages to render;
-2. ``generate_output``: checklist pages, the brand's stylesheet and images, the made
-   files copied in, then the search index over every page written.
+2. ``generate_output``: checklist pages, the brand's stylesheet and images, the search
+   index over every page written (while the workers finish), then the made files copied in.
 
 A build's state lives on this object; only the files in CACHE_PATH outlive it.
 """
@@ -84,13 +84,15 @@ class SiteBuild(Generator):
     def generate_output(self, writer):
         checklist.write(self, writer, self.checklists)
         write_brand_files(self.brand, self.settings, self.output_path)
-        self.files.finish()
         if isinstance(writer, preview.PreviewWriter):
             writer.report()
-            if writer.write_only is not None:
+        try:  # Pagefind reads only the pages: it indexes them while the workers finish
+            if isinstance(writer, preview.PreviewWriter) and writer.write_only is not None:
                 logger.info("search index: kept (only the edited pages were rendered again)")
-                return
-        search.index_site(self.output_path, self.settings)
+            else:
+                search.index_site(self.output_path, self.settings)
+        finally:
+            self.files.finish()
 
 
 def get_generators(pelican):
