@@ -25,9 +25,9 @@ DEFAULTS = {
     "STAFFBLOG_SEARCH_TIMEOUT": 300,
     # Processes that make the PDFs, post images and social cards the cache lacks
     # (cached_files.py) while the build reads and writes; 0 makes them in the build
-    # process. Either way the site is the same. One fewer than the processors: the build
-    # itself keeps one busy.
-    "STAFFBLOG_WORKERS": max(1, (os.cpu_count() or 2) - 1),
+    # process. Either way the site is the same. One fewer than the processors (the build
+    # itself keeps one busy), at most 3: a cold build has no more work than that to share.
+    "STAFFBLOG_WORKERS": min(3, max(1, (os.cpu_count() or 2) - 1)),
     # Set by the development server only (tools/devserver.py, see preview.py): a preview
     # build, and the files changed since its last good build (None: not known).
     "STAFFBLOG_PREVIEW": False,
