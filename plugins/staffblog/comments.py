@@ -76,28 +76,6 @@ class CommentThread:
     count: int = 0
 
 
-def thread_id(content, settings):
-    """The URL path of an article or page as the browser sees it (``data-isso-id``)."""
-    base = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
-    return f"{base}/{content.url}"
-
-
-def read_rows(path):
-    """Approved and deleted comments per thread URI; {} when the file does not exist."""
-    if not os.path.exists(path):
-        return {}
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    try:
-        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=10)) as connection:
-            rows = connection.execute(QUERY, (MODE_APPROVED, MODE_DELETED)).fetchall()
-    except (sqlite3.Error, OSError) as exc:
-        raise CommentSourceError(str(exc)) from exc
-    by_thread = {}
-    for row in rows:
-        by_thread.setdefault(row[0], []).append(list(row[1:]))  # as JSON keeps it
-    return by_thread
-
-
 def load_markup(config_path):
     """Isso's own Markdown renderer and sanitizer, configured like the live server."""
     # Imported here: Isso pulls in its web stack, needed only for texts not cached.
@@ -130,11 +108,17 @@ class StoredComments:
             self.prepare_rendering()
 
     def read_rows(self):
+        """Approved and deleted comments per thread URI, as JSON keeps them; {} when the
+        database does not exist, the rows last read when it cannot be read."""
         last_read = read_json(self.rows_file)
         key = os.path.abspath(self.db_path)
+        found = []
         try:
-            rows = read_rows(self.db_path)
-        except CommentSourceError as exc:
+            if os.path.exists(self.db_path):
+                uri = Path(self.db_path).resolve().as_uri() + "?mode=ro"
+                with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=10)) as database:
+                    found = database.execute(QUERY, (MODE_APPROVED, MODE_DELETED)).fetchall()
+        except (sqlite3.Error, OSError) as exc:
             rows = last_read.get(key, {})
             count = sum(len(thread) for thread in rows.values())
             logger.warning(
@@ -144,6 +128,9 @@ class StoredComments:
                 "build again"
             )
             return rows
+        rows = {}
+        for row in found:
+            rows.setdefault(row[0], []).append(list(row[1:]))
         if last_read.get(key) != rows:
             write_json(self.rows_file, {**last_read, key: rows})
         return rows
@@ -171,11 +158,6 @@ class StoredComments:
             self.rendered[key] = self.markup.render(text)
             self.rendered_now += 1
         return self.rendered[key]
-
-    def thread(self, thread_id):
-        """(comments as a tree, count of approved ones) of a thread."""
-        rows = self.rows.get(thread_id, [])
-        return build_tree(rows, self.render, self.timezone, self.date_format)
 
     def save(self):
         if self.rendered_now:
@@ -251,14 +233,19 @@ def attach_threads(contents, settings):
     """Give every article and page its ``comment_thread``; the rendered texts cached."""
     stored = StoredComments(settings)
     server = (plugin_settings.get(settings, "ISSO_URL") or "").rstrip("/")
+    # A thread's id is the page's URL path as the browser sees it (Isso's data-isso-id).
+    base = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
     for content in contents:
-        tid = thread_id(content, settings)
+        tid = f"{base}/{content.url}"
         thread = CommentThread(
             id=tid,
             title=Markup(content.title).striptags(),  # plain text; templates escape it
             server=server,
             open=comments_state(content, settings),
         )
-        thread.comments, thread.count = stored.thread(tid)
+        rows = stored.rows.get(tid, [])
+        thread.comments, thread.count = build_tree(
+            rows, stored.render, stored.timezone, stored.date_format
+        )
         content.comment_thread = thread
     stored.save()
