@@ -29,6 +29,7 @@ from . import settings as plugin_settings
 from .brand import brand_context, write_brand_files
 from .cached_files import CachedFiles
 from .checklist_source import BOX_MARKER
+from .listings import ArticleCards
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class SiteBuild(Generator):
         # SITEURL as configured, for canonical links and OpenGraph: with RELATIVE_URLS
         # Pelican rewrites SITEURL per page.
         context["SITE_ABSOLUTE_URL"] = settings.get("SITEURL", "")
+        context["article_card"] = ArticleCards(self.env, context).render
         preview.choose_pages(every, settings)
 
     def generate_output(self, writer):
