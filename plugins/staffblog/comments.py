@@ -55,10 +55,10 @@ class Comment:
     id: int
     created: datetime.datetime
     deleted: bool
+    date_label: str
     author: str = ""
     website: str = ""
     text: str = ""  # sanitized HTML (a markupsafe.Markup) from Isso's renderer
-    date_label: str = ""
     replies: list = field(default_factory=list)
 
     @property
@@ -163,9 +163,35 @@ class StoredComments:
         if self.rendered_now:
             write_json(self.cache_file, self.rendered)
 
+    def tree(self, rows):
+        """Nest comments as Isso's API does (a deleted one stays only above visible
+        replies); return them with the count of approved ones."""
+        comments = {}
+        for cid, parent, created, _modified, mode, text, author, website in rows:
+            when = datetime.datetime.fromtimestamp(created, tz=self.timezone)
+            comment = Comment(cid, when, mode == MODE_DELETED, when.strftime(self.date_format))
+            if not comment.deleted:  # a deleted one shows neither its author nor its text
+                comment.author = html.unescape(author or "")
+                comment.website = safe_website(website)
+                comment.text = Markup(self.render(text))
+            comments[cid] = (parent, comment)
+        top = []
+        for parent, comment in comments.values():
+            if parent is None:
+                top.append(comment)
+            elif parent in comments:
+                comments[parent][1].replies.append(comment)
+
+        def visible(comment):
+            comment.replies = [reply for reply in comment.replies if visible(reply)]
+            return not comment.deleted or bool(comment.replies)
+
+        count = sum(1 for _parent, comment in comments.values() if not comment.deleted)
+        return [comment for comment in top if visible(comment)], count
+
 
 def markup_digest(config_path):
-    """A hash of what renders a text: the [markup] sections and Isso\'s version (the
+    """A hash of what renders a text: the [markup] sections and Isso's version (the
     development and production configurations share them, and the cache)."""
     parser = configparser.RawConfigParser(interpolation=None)
     with open(config_path, encoding="utf-8") as handle:
@@ -180,40 +206,6 @@ def safe_website(value):
     url = html.unescape(value or "").strip()
     parts = urlsplit(url)
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
-
-
-def build_tree(rows, render, timezone, date_format="%Y-%m-%d %H:%M"):
-    """Nest comments as Isso\'s API does (a deleted one stays only above visible
-    replies); return them with the count of approved ones."""
-    comments = {}
-    for cid, parent, created, _modified, mode, text, author, website in rows:
-        deleted = mode == MODE_DELETED
-        when = datetime.datetime.fromtimestamp(created, tz=timezone)
-        comments[cid] = (
-            parent,
-            Comment(
-                id=cid,
-                created=when,
-                date_label=when.strftime(date_format),
-                deleted=deleted,
-                author="" if deleted else html.unescape(author or ""),
-                website="" if deleted else safe_website(website),
-                text=Markup("") if deleted else Markup(render(text)),
-            ),
-        )
-    top = []
-    for parent, comment in comments.values():
-        if parent is None:
-            top.append(comment)
-        elif parent in comments:
-            comments[parent][1].replies.append(comment)
-
-    def visible(comment):
-        comment.replies = [reply for reply in comment.replies if visible(reply)]
-        return not comment.deleted or bool(comment.replies)
-
-    count = sum(1 for _parent, comment in comments.values() if not comment.deleted)
-    return [comment for comment in top if visible(comment)], count
 
 
 def comments_state(article, settings):
@@ -237,15 +229,13 @@ def attach_threads(contents, settings):
     base = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
     for content in contents:
         tid = f"{base}/{content.url}"
-        thread = CommentThread(
+        comments, count = stored.tree(stored.rows.get(tid, []))
+        content.comment_thread = CommentThread(
             id=tid,
             title=Markup(content.title).striptags(),  # plain text; templates escape it
             server=server,
             open=comments_state(content, settings),
+            comments=comments,
+            count=count,
         )
-        rows = stored.rows.get(tid, [])
-        thread.comments, thread.count = build_tree(
-            rows, stored.render, stored.timezone, stored.date_format
-        )
-        content.comment_thread = thread
     stored.save()
