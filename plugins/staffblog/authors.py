@@ -38,10 +38,11 @@ class AuthorBio:
     photo: str = ""
     links: tuple = field(default_factory=tuple)
 
-    @property
-    def initials(self):
-        words = [w for w in self.name.replace("-", " ").split() if w[:1].isalpha()]
-        return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
+
+def initials(name):
+    """The first letters of the first and last words: the avatar of an author without a photo."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
 
 
 def bios_folder(settings):
@@ -116,7 +117,8 @@ def load_bios(pelican_settings):
 
 
 def attach(author, bio):
-    for name in ("bio", "role", "short", "photo", "links", "initials"):
+    author.initials = initials(bio.name)
+    for name in ("bio", "role", "short", "photo", "links"):
         setattr(author, name, getattr(bio, name))
 
 
@@ -142,7 +144,7 @@ def attach_bios(contents, authors, settings):
             bio = bios.get(author.slug)
             if bio is None or bio.name != author.name:
                 report_unknown(content, author, bio, settings)
-                author.initials = AuthorBio(author.name, "", "", Markup("")).initials
+                author.initials = initials(author.name)
                 continue
             attach(author, bio)
     for author in authors:
