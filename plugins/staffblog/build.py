@@ -1,18 +1,11 @@
 """One build of the site: what the plugin adds, in the order it must happen.
 
 Pelican creates a ``SiteBuild`` for every build (a generator, from ``get_generators``)
-after the articles and pages generators, so it runs once all content is read and before
-anything is written, and writes after their pages:
-
-0. ``__init__``, before Pelican reads: the brand; a post's card starts being drawn by a
-   worker as soon as the post is read (``content_object_init``), while Pelican reads on;
-1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
-   threads, reading time, table of contents, the brand's images, post images, social
-   cards and checklists (the files the cache lacks start being made), the pages to render;
-2. ``generate_output``: checklist pages, the brand's stylesheet and images, the search
-   index over every page written (while the workers finish), then the made files copied in.
-
-A build's state lives on this object; only the files in CACHE_PATH outlive it.
+before it reads: ``__init__`` prepares the brand and starts drawing each post's card as
+soon as the post is read. Listed after the articles and pages generators, its
+``generate_context`` runs once all content is read and before anything is written, and its
+``generate_output`` after their pages. A build's state lives on this object; only the
+files in CACHE_PATH outlive it.
 """
 
 import hashlib
@@ -40,7 +33,6 @@ class SiteBuild(Generator):
         labels = {"images": "images and cards", "pdfs": "checklist PDFs"}
         self.files = CachedFiles(self.settings, labels)
         self.images = images.Images(self.settings, self.output_path, self.brand, self.files)
-        # Pelican makes every generator before it reads: cards can be drawn as posts are read.
         # Not in a devserver rebuild: it reads every post again (from its cache) for one edit.
         rebuild = plugin_settings.get(self.settings, "STAFFBLOG_PREVIEW_CHANGED")
         if self.files.workers and not rebuild:
