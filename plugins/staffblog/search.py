@@ -103,14 +103,16 @@ def run_pagefind(output, settings, executable, staging):
         logger.warning("%s: Pagefind reported: %s", output, report)
 
 
-def build_index(output, settings):
-    """Write the site's search bundle, from the cache or by Pagefind; (pages, which)."""
-    executable = pagefind_executable()
-    cache = plugin_settings.cache_folder(settings, "search")
-    cached = os.path.join(cache, searchable_digest(output, settings, executable))
+def index_site(output_path, settings):
+    """Write the site's search bundle, from the cache or by Pagefind; a failure is logged as
+    an error (it stops a publish)."""
+    output = os.path.abspath(output_path)
     staging = os.path.join(output, f".{BUNDLE_DIR}-staging")
     shutil.rmtree(staging, ignore_errors=True)
     try:
+        executable = pagefind_executable()
+        cache = plugin_settings.cache_folder(settings, "search")
+        cached = os.path.join(cache, searchable_digest(output, settings, executable))
         source = "the cache" if os.path.isdir(cached) else "Pagefind"
         if source == "the cache":
             shutil.copytree(cached, staging)
@@ -122,19 +124,11 @@ def build_index(output, settings):
             shutil.copytree(staging, f"{cached}.tmp")
             os.rename(f"{cached}.tmp", cached)
         pages = indexed_pages(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
-    os.rename(staging, os.path.join(output, BUNDLE_DIR))
-    return pages, source
-
-
-def index_site(output_path, settings):
-    """Index the written site; a failure is logged as an error (it stops a publish)."""
-    try:
-        pages, source = build_index(os.path.abspath(output_path), settings)
+        shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
+        os.rename(staging, os.path.join(output, BUNDLE_DIR))
     except SearchIndexError as exc:
         logger.error("search index: %s", exc)
         return
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # what a failed index left
     logger.info("search index: %d pages, from %s", pages, source)
