@@ -57,14 +57,14 @@ def task_list_region(html):
     return before, html[start:end], after
 
 
-def read_task_list(html, title, slug_substitutions):
+def read_task_list(html, metadata, settings):
     """``(TaskList, html)``: the article's list, and its HTML with the list made a
     checklist source; the HTML unchanged when the list is no checklist (``problem``)."""
     try:
-        items, html = parse_task_list(html, title)
+        items, html = parse_task_list(html, checklist_title(metadata["checklist"]))
     except ChecklistError as exc:
         return TaskList(problem=str(exc)), html
-    return TaskList(items=item_ids(items, slug_substitutions)), html
+    return TaskList(items=item_ids(items, settings["SLUG_REGEX_SUBSTITUTIONS"])), html
 
 
 def parse_task_list(html, title):
@@ -73,16 +73,8 @@ def parse_task_list(html, title):
 
     before, fragment, after = task_list_region(html) or ("", html, "")
     soup = BeautifulSoup(fragment, "html.parser")
-    lists, timed = [], []
-    for tag in soup.find_all(True):
-        if tag.has_attr(REMIND_ATTRIBUTE):
-            timed.append(tag)
-        if (
-            tag.name in ("ul", "ol")
-            and "task-list" in tag.get("class", ())
-            and tag.find_parent("li") is None
-        ):
-            lists.append(tag)
+    task_lists = soup.find_all(["ul", "ol"], class_="task-list")
+    lists = [tag for tag in task_lists if tag.find_parent("li") is None]  # not inside an item
     if not lists:
         raise ChecklistError(
             f"'Checklist: {title}' but the article has no checklist items; "
@@ -99,7 +91,7 @@ def parse_task_list(html, title):
             raise ChecklistError(
                 f"{short(text)!r} is a timing outside any checklist item: {MISPLACED_HINT}"
             )
-    for stray in timed:
+    for stray in soup.find_all(attrs={REMIND_ATTRIBUTE: True}):
         if stray.parent is not task_list:
             raise ChecklistError(
                 f"{short(stray.get_text(' '))!r} has a remind= timing but is not a checklist item"

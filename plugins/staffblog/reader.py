@@ -25,7 +25,7 @@ from pelican.readers import MarkdownReader
 
 from . import settings as plugin_settings
 from .article_text import HEADINGS_METADATA, WORD_COUNT_METADATA, headings, word_count
-from .checklist_source import TASK_LIST_METADATA, checklist_title, read_task_list
+from .checklist_source import TASK_LIST_METADATA, read_task_list
 from .files import field_location, read_json, write_json
 
 logger = logging.getLogger(__name__)
@@ -84,9 +84,7 @@ class StaffBlogMarkdownReader(MarkdownReader):
         metadata[WORD_COUNT_METADATA] = word_count(content)
         metadata[HEADINGS_METADATA] = headings(content)
         if "checklist" in metadata:
-            title = checklist_title(metadata["checklist"])
-            substitutions = self.settings["SLUG_REGEX_SUBSTITUTIONS"]
-            metadata[TASK_LIST_METADATA], content = read_task_list(content, title, substitutions)
+            metadata[TASK_LIST_METADATA], content = read_task_list(content, metadata, self.settings)
         return content, metadata
 
     def process_metadata(self, name, value):
