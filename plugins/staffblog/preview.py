@@ -46,29 +46,24 @@ def listing_face(content):
     return hashlib.sha256(json.dumps(face, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def record_path(settings):
-    return os.path.join(plugin_settings.cache_folder(settings, "preview"), "faces.json")
-
-
 def choose_pages(contents, settings):
     """Set ``WRITE_ONLY`` when only bodies changed; record the faces for the next build."""
     settings.pop(WRITE_ONLY, None)
     if not plugin_settings.get(settings, "STAFFBLOG_PREVIEW"):
         return
     faces = {content.source_path: listing_face(content) for content in contents}
-    before = read_json(record_path(settings))
-    write_json(record_path(settings), faces)
+    record = os.path.join(plugin_settings.cache_folder(settings, "preview"), "faces.json")
+    before = read_json(record)
+    write_json(record, faces)
     changed = plugin_settings.get(settings, "STAFFBLOG_PREVIEW_CHANGED")
     if not changed or faces != before:
         return
     by_source = {content.source_path: content for content in contents}
     if not all(path in by_source for path in changed):
         return
-    write_only = set()
+    write_only = {by_source[path].save_as for path in changed}
     for path in changed:
-        content = by_source[path]
-        write_only.add(content.save_as)
-        checklist = getattr(content, "downloadable_checklist", None)
+        checklist = getattr(by_source[path], "downloadable_checklist", None)
         if checklist is not None:
             write_only.add(checklist.save_as)
     settings[WRITE_ONLY] = write_only
