@@ -35,20 +35,6 @@ def counted_words(article):
     return count if type(count) is int else word_count(article._content)
 
 
-def words_per_minute(settings):
-    """STAFFBLOG_READING_WPM, or None after reporting why it cannot be used."""
-    wpm = plugin_settings.get(settings, "STAFFBLOG_READING_WPM")
-    if type(wpm) is int and wpm > 0:  # not True
-        return wpm
-    logger.error("pelicanconf.py: STAFFBLOG_READING_WPM must be a whole number above 0: %r", wpm)
-    return None
-
-
-def add_reading_time(article, wpm):
-    article.word_count = counted_words(article)
-    article.reading_time = max(1, int(article.word_count / wpm + 0.5))  # rounded
-
-
 HEADINGS_METADATA = "toc_headings"
 LEVELS = ("h2", "h3")
 YES = {"yes", "true", "on", "1"}
@@ -102,3 +88,18 @@ def toc_entries(article, settings):
                 "contents leaves it out (is the Markdown 'toc' extension enabled?)"
             )
     return nest_toc_tokens([dict(token) for token in tokens if token["id"]])
+
+
+def attach(articles, settings):
+    """Give each article its ``word_count``, ``reading_time`` and ``toc_entries``."""
+    wpm = plugin_settings.get(settings, "STAFFBLOG_READING_WPM")
+    if type(wpm) is not int or wpm <= 0:  # True is an int
+        logger.error(
+            "pelicanconf.py: STAFFBLOG_READING_WPM must be a whole number above 0: %r", wpm
+        )
+        wpm = None
+    for article in articles:
+        if wpm:
+            article.word_count = counted_words(article)
+            article.reading_time = max(1, int(article.word_count / wpm + 0.5))  # rounded
+        article.toc_entries = toc_entries(article, settings)

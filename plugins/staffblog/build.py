@@ -45,27 +45,19 @@ class SiteBuild(Generator):
         articles = context.get("articles", [])
         hidden = context.get("hidden_articles", [])
         pages = context.get("pages", []) + context.get("hidden_pages", [])
-        drafts = context.get("drafts", []) + context.get("draft_pages", [])
-        every = articles + hidden + pages + drafts
-        context["AUTHOR_BIOS"] = authors.attach_bios(
-            articles + hidden + context.get("drafts", []),
-            [author for author, _articles in context.get("authors", [])],
-            settings,
-        )
+        drafts = context.get("drafts", [])
+        every = articles + hidden + pages + drafts + context.get("draft_pages", [])
+        posts = articles + hidden + drafts
+        authors.attach_bios(posts, [author for author, _ in context.get("authors", [])], settings)
         # Drafts get no thread: their URL is not the one the published post will have.
         comments.attach_threads(articles + hidden + pages, settings)
-        wpm = article_text.words_per_minute(settings)
-        for article in articles + hidden + context.get("drafts", []):
-            if wpm:
-                article_text.add_reading_time(article, wpm)
-            article.toc_entries = article_text.toc_entries(article, settings)
+        article_text.attach(posts, settings)
         validation.report_shared_slugs(articles + hidden)
         context["BRAND"] = self.brand
         self.images.attach(every, context)
         self.checklists = checklist.collect(
             articles, settings, self.output_path, self.files, self.brand["pdf"]
         )
-        context["CHECKLISTS"] = self.checklists
         context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
         context["CHECKLIST_INDEX_URL"] = plugin_settings.get(settings, "CHECKLIST_INDEX_URL")
         # SITEURL as configured, for canonical links and OpenGraph: with RELATIVE_URLS
@@ -92,9 +84,9 @@ def get_generators(pelican):
 
 
 def keep_compiled_templates(generator):  # generator_init
-    """Each build makes new Jinja environments, and compiling the theme's templates is an
-    eighth of the devserver's rebuild: Jinja's bytecode cache keeps them in CACHE_PATH. The
-    environment's options (autoescape…) change the code too: a folder per set of options."""
+    """Each build makes new Jinja environments, which would compile the theme's templates
+    again: Jinja's bytecode cache keeps them in CACHE_PATH. The environment's options
+    (autoescape…) change the code too: a folder per set of options."""
     options = json.dumps(generator.settings["JINJA_ENVIRONMENT"], sort_keys=True, default=str)
     digest = hashlib.sha256(options.encode()).hexdigest()[:16]
     folder = os.path.join(generator.settings["CACHE_PATH"], "templates", digest)
