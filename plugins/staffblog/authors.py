@@ -93,9 +93,7 @@ def load_bios(pelican_settings):
     """Every usable bio in the authors folder, keyed by author slug; the others reported."""
     folder = bios_folder(pelican_settings)
     bios = {}
-    if not os.path.isdir(folder):
-        return bios
-    for filename in sorted(os.listdir(folder)):
+    for filename in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
         if not filename.endswith((".md", ".markdown")):
             continue
         try:
@@ -137,7 +135,7 @@ def report_unknown(content, author, bio, settings):
 
 
 def attach_bios(contents, authors, settings):
-    """Give each author of ``contents`` and each of ``authors`` its bio; return the bios."""
+    """Give each author of ``contents`` and each of ``authors`` its bio."""
     bios = load_bios(settings)
     for content in contents:
         for author in getattr(content, "authors", ()):
@@ -150,4 +148,3 @@ def attach_bios(contents, authors, settings):
     for author in authors:
         if author.slug in bios:
             attach(author, bios[author.slug])
-    return bios
