@@ -102,8 +102,7 @@ class StoredComments:
         self.rendered = read_json(self.cache_file)
         self.rendered_now = 0
         self.rows = self.read_rows()
-        self.markup = None
-        self.config_digest = None
+        self.markup = self.config_digest = None
         if self.rows:
             self.prepare_rendering()
 
