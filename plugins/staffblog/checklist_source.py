@@ -70,6 +70,8 @@ def read_task_list(html, metadata, settings):
 def parse_task_list(html, title):
     """(items, the article's HTML with its task list made a checklist source)."""
     from bs4 import BeautifulSoup, Comment
+    from bs4.dammit import EntitySubstitution
+    from bs4.formatter import HTMLFormatter
 
     before, fragment, after = task_list_region(html) or ("", html, "")
     soup = BeautifulSoup(fragment, "html.parser")
@@ -102,20 +104,14 @@ def parse_task_list(html, title):
     task_list["class"] = [*task_list.get("class", []), "checklist-source"]
     # Where the theme puts the "Download the checklist" box: right after the list.
     task_list.insert_after(Comment(BOX_MARKER))
-    return items, before + soup.decode(formatter=html_out()) + after
-
-
-def html_out():
-    """BeautifulSoup's output changing the HTML as little as possible: only &, < and > as
-    entities (typographic characters stay as typed), void elements as in HTML5."""
-    from bs4.dammit import EntitySubstitution
-    from bs4.formatter import HTMLFormatter
-
-    return HTMLFormatter(
+    # Changing the HTML as little as possible: only &, < and > as entities (typographic
+    # characters stay as typed), void elements as in HTML5.
+    formatter = HTMLFormatter(
         entity_substitution=EntitySubstitution.substitute_xml,
         void_element_close_prefix=None,
         empty_attributes_are_booleans=True,
     )
+    return items, before + soup.decode(formatter=formatter) + after
 
 
 def checklist_title(value):
