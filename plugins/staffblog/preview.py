@@ -111,21 +111,16 @@ class PreviewWriter(Writer):
         """The files a write_file() call writes: one, or a listing's pages."""
         if paginated is None:
             paginated = {key: kwargs[key] for key in ("articles", "dates") if key in kwargs}
-        if not name or not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
+        templates = self.settings["PAGINATED_TEMPLATES"]
+        if not name or not paginated or template_name not in templates:
             return [name] if name else []
-        per_page = (
-            self.settings["PAGINATED_TEMPLATES"][template_name]
-            or self.settings["DEFAULT_PAGINATION"]
-        )
+        per_page = templates[template_name] or self.settings["DEFAULT_PAGINATION"]
         pages = Paginator(name, url, next(iter(paginated.values())), self.settings, per_page)
         return [pages.page(number).save_as for number in pages.page_range]
 
     def report(self):
-        logger.info(
-            "%d of %d pages rendered; the others were unchanged",
-            self.rendered,
-            self.rendered + self.kept,
-        )
+        total = self.rendered + self.kept
+        logger.info("%d of %d pages rendered; the others were unchanged", self.rendered, total)
 
 
 def get_writer(pelican):
