@@ -1,8 +1,8 @@
-"""The firm's look from two settings: BRAND_LOGO and BRAND_ACCENT (pelicanconf.py).
+"""The firm's look from BRAND_LOGO and BRAND_ACCENT (README, "The firm's look").
 
-The header's logo and the favicons are resized from the logo with Pillow at each build (a
-few milliseconds: less than keeping them in a cache would save). brand.css holds the accent,
-darker for the light scheme and lighter for the dark one where text in it needs contrast.
+The header's logo and the favicons are resized from the logo with Pillow at each build
+(cheaper than caching them). brand.css holds the accent, darker for the light scheme and
+lighter for the dark one where text in it needs contrast.
 """
 
 import colorsys
@@ -61,9 +61,8 @@ def logo_images(path):
 
 
 def printed_logo(path, digest, settings):
-    """[file, width, height, hash] of the logo the PDFs print. ReportLab embeds a picture
-    whole in every PDF: one no taller than 120 px (288 dpi at the 30 pt it is printed)
-    makes a PDF in two thirds of the time a 384 px one takes."""
+    """[file, width, height, hash] of the logo the PDFs print, no taller than 120 px (288 dpi
+    at the 30 pt it is printed): ReportLab embeds a picture whole in every PDF."""
     with Image.open(path) as opened:
         logo = opened.convert("RGBA")
     logo.thumbnail((480, 120))  # only ever made smaller

@@ -1,11 +1,9 @@
 """Reading Markdown: errors that name the file and line, and what the plugin needs of the text.
 
-``StaffBlogMarkdownReader`` is Pelican's Markdown reader that reports a file it cannot
-read with the file, the metadata line and the fix (dates only in the unambiguous ISO
-form, no control characters in a title or summary), and returns, as metadata, what the
-plugin reads from the HTML: the word count, the headings, and the checklist's task list (the list
-also becomes a checklist source in the HTML). Pelican's content cache keeps a reader's
-result, so every later build gets them without reading the HTML again.
+``StaffBlogMarkdownReader`` reports a file it cannot read with the file, the metadata line
+and the fix (dates only in the unambiguous ISO form, no control characters in a title or
+summary), and returns as metadata what the plugin reads from the HTML: the word count, the
+headings and the checklist's task list. Pelican's content cache keeps them with the rest.
 
 The cache knows when a file changed, not when the code reading it did:
 ``trust_content_cache`` skips loading it for one build when this plugin's reading

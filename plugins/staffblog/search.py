@@ -1,10 +1,9 @@
-"""Full-text search: index the written site with Pagefind (``pagefind[bin]``).
+"""Full-text search: index the written site with Pagefind (README, "Search index").
 
-Pagefind reads the files articles, pages and checklists are saved as, and in them the
-elements the theme marks ``data-pagefind-body``. A failed index is an error (it stops
-``make publish``). The last two bundles used (the preview's, the publish's) are kept in
-``CACHE_PATH/staffblog/search`` under a hash of every file Pagefind reads, and copied
-from there when none changed. A bundle replaces the site's only when whole.
+Pagefind reads only the files articles, pages and checklists are saved as. The last two
+bundles (the preview's, the publish's) are kept in ``CACHE_PATH/staffblog/search`` under
+a hash of every file Pagefind reads, and copied from there when none changed. A bundle
+replaces the site's only when whole.
 """
 
 import glob
@@ -80,7 +79,6 @@ def searchable_digest(output, settings, executable):
 
 
 def run_pagefind(output, settings, executable, staging):
-    """Index ``output`` into ``staging``."""
     timeout = plugin_settings.get(settings, "STAFFBLOG_SEARCH_TIMEOUT")
     command = [executable, "--site", output, "--output-path", staging]
     command += ["--quiet", "--glob", "{" + ",".join(searchable_patterns(settings)) + "}"]
