@@ -1,12 +1,11 @@
 """Comments: a self-hosted Isso thread under every article and page, pre-rendered.
 
-Every article and page gets a ``comment_thread``: ``id`` (its URL path, Isso's
-``data-isso-id``), ``comments`` (the approved ones as a tree, rendered with Isso's own
-renderer configured from ``ISSO_CONFIG``), ``count`` and ``open`` (``Comments: closed``).
-The database is read read-only, never its e-mail or IP columns. Each text's HTML is kept
-in ``CACHE_PATH/staffblog/comments``, and so are the rows last read: when the database
-cannot be read (Isso killed mid-write leaves a journal only Isso can roll back), the
-build says so and the pages keep the comments it read last.
+Every article and page gets a ``comment_thread``, its approved comments rendered with Isso's
+own renderer configured from ``ISSO_CONFIG``. The database is read read-only, never its
+e-mail or IP columns. Each text's HTML is kept in ``CACHE_PATH/staffblog/comments``, and
+so are the rows last read: when the database cannot be read (Isso killed mid-write leaves
+a journal only Isso can roll back), the build says so and the pages keep the comments it
+read last.
 """
 
 import configparser
@@ -216,8 +215,7 @@ def comments_state(article, settings):
             f"{where}: {key.capitalize()} must be 'open' or 'closed', not {value!r}; "
             "comments stay open until then"
         )
-        return True
-    return value == OPEN
+    return value != CLOSED
 
 
 def attach_threads(contents, settings):
