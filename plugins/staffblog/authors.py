@@ -52,8 +52,7 @@ def bios_folder(settings):
 def read_bio(path, pelican_settings):
     """Read one bio file; raise AuthorBioError naming the file on any problem (or
     MetadataError, which the reader has reported)."""
-    reader = StaffBlogMarkdownReader(pelican_settings)
-    content, metadata = reader.read(path)
+    content, metadata = StaffBlogMarkdownReader(pelican_settings).read(path)
     name = str(metadata.get("name") or metadata.get("title") or "").strip()
     if not name:
         raise AuthorBioError(f"{path}: has no 'Name:' line; add one, e.g. 'Name: Dana Smith'")
