@@ -204,8 +204,7 @@ def read_item(li):
 
 def item_ids(items, slug_substitutions):
     """Give every item a stable id: the author's ``#id``, else the slug of its first words."""
-    seen = set()
-    result = []
+    seen, result = set(), []
     for number, item in enumerate(items, start=1):
         item_id = item.id
         if not item_id:

@@ -1,9 +1,8 @@
 """Finding an article's task list, and making it the source of a checklist.
 
-The one ``- [ ] …`` list (pymdownx.tasklist) of an article with a ``Checklist:`` line
-is read once, with the article (reader.py), into a ``TaskList``; in the HTML it loses
-its disabled boxes and ``remind`` attributes, and a marker after it tells the theme
-where the download box stands.
+The one ``- [ ] …`` list of an article with a ``Checklist:`` line is read once, with the
+article (reader.py), into a ``TaskList``; in the HTML it loses its disabled boxes and
+``remind`` attributes, and a marker after it tells the theme where the download box stands.
 """
 
 import dataclasses
