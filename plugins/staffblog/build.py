@@ -95,9 +95,8 @@ def keep_compiled_templates(generator):  # generator_init
 
 
 def keep_addresses(contents):
-    """Pelican formats a post's URL and file name anew at each of the ~60 reads of them a
-    build makes (three strftime calls each for /blog/Y/M/D/). Once a post's status is
-    settled they are computed once and kept as its documented ``URL:`` and ``Save_as:``."""
+    """Pelican formats a post's URL and file name (strftime for /blog/Y/M/D/) at every read of
+    them: once its status is settled, they are kept as its documented ``URL:`` and ``Save_as:``."""
     for content in contents:
         content.override_url, content.override_save_as = content.url, content.save_as
 

@@ -1,11 +1,10 @@
-"""The development server's rebuild renders only the pages an edit changed.
+"""The development server's rebuild renders only the pages an edit changed (README, "Preview").
 
-The server names the files changed since its last good build
-(``STAFFBLOG_PREVIEW_CHANGED``). When each is a post or page whose *listing face*
-(all other pages can show of it: metadata but what is read from the body, URL, summary,
-reading time, checklist, comment count) is as in the last preview build, only its own
-pages, and the feeds that show its text, are rendered; other pages never show a body.
-Anything else renders every page. Pages whose file is missing are always written.
+The server names the files changed since its last good build (``STAFFBLOG_PREVIEW_CHANGED``).
+When each is a post or page whose *listing face* (all other pages can show of it) is as in
+the last preview build, only its own pages, and the feeds that show its text, are rendered;
+other pages never show a body. Anything else renders every page. Pages whose file is
+missing are always written.
 """
 
 import hashlib
