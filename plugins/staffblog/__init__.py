@@ -1,8 +1,7 @@
-"""staffblog: the career-advice blog's Pelican plugin.
+"""staffblog: the career-advice blog's Pelican plugin, one module per concern.
 
-One module per concern. ``register()`` connects the few receivers that must act
-while Pelican reads; everything else happens in ``build.SiteBuild``, the generator
-Pelican creates for every build, in the order written there.
+``register()`` connects the few receivers that must act while Pelican reads; everything
+else happens in ``build.SiteBuild``, in the order written there.
 """
 
 from pelican import signals

@@ -3,15 +3,12 @@
 Both are read with the article (reader.py), so Pelican's content cache keeps them; an
 article from another reader (HTML, reST) is read here.
 
-- ``article.word_count`` and ``article.reading_time`` (whole minutes): words counted in
-  the text with the markup stripped, the time rounded and at least one minute
-  (pelican-readtime counts tags as words, floors short posts to "0 minutes" and keeps its
-  settings process-wide).
-- ``article.toc_entries``: the ``<h2>``/``<h3>`` headings (ids from Markdown's ``toc``
-  extension), nested with the extension's ``nest_toc_tokens``, for a long article
-  (``STAFFBLOG_TOC_MIN_HEADINGS`` ``<h2>`` and ``STAFFBLOG_TOC_MIN_WORDS`` words);
-  ``TOC: yes`` / ``TOC: no`` decides for one post. Each entry has ``id``, ``name``,
-  ``level`` and ``children``.
+- ``article.word_count`` and ``article.reading_time``: the words of the text without its
+  markup, the minutes rounded and at least one (pelican-readtime counts tags as words,
+  floors short posts to "0 minutes" and keeps its settings process-wide).
+- ``article.toc_entries``: the ``<h2>``/``<h3>`` headings of a long article (settings.py;
+  ``TOC: yes`` or ``TOC: no`` decides for one post), nested as Markdown's ``toc``
+  extension nests them: ``id``, ``name``, ``level`` and ``children``.
 """
 
 import logging
@@ -35,23 +32,7 @@ def word_count(html):
 def counted_words(article):
     """The article's word count from its reading, else counted now."""
     count = article.metadata.get(WORD_COUNT_METADATA)
-    if isinstance(count, int) and not isinstance(count, bool):
-        return count
-    return word_count(article._content)
-
-
-def words_per_minute(settings):
-    """STAFFBLOG_READING_WPM, or None after reporting why it cannot be used."""
-    wpm = plugin_settings.get(settings, "STAFFBLOG_READING_WPM")
-    if isinstance(wpm, int) and not isinstance(wpm, bool) and wpm > 0:
-        return wpm
-    logger.error("pelicanconf.py: STAFFBLOG_READING_WPM must be a whole number above 0: %r", wpm)
-    return None
-
-
-def add_reading_time(article, wpm):
-    article.word_count = counted_words(article)
-    article.reading_time = max(1, int(article.word_count / wpm + 0.5))  # rounded
+    return count if type(count) is int else word_count(article._content)
 
 
 HEADINGS_METADATA = "toc_headings"
@@ -107,3 +88,18 @@ def toc_entries(article, settings):
                 "contents leaves it out (is the Markdown 'toc' extension enabled?)"
             )
     return nest_toc_tokens([dict(token) for token in tokens if token["id"]])
+
+
+def attach(articles, settings):
+    """Give each article its ``word_count``, ``reading_time`` and ``toc_entries``."""
+    wpm = plugin_settings.get(settings, "STAFFBLOG_READING_WPM")
+    if type(wpm) is not int or wpm <= 0:  # True is an int
+        logger.error(
+            "pelicanconf.py: STAFFBLOG_READING_WPM must be a whole number above 0: %r", wpm
+        )
+        wpm = None
+    for article in articles:
+        if wpm:
+            article.word_count = counted_words(article)
+            article.reading_time = max(1, int(article.word_count / wpm + 0.5))  # rounded
+        article.toc_entries = toc_entries(article, settings)

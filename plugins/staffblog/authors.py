@@ -38,10 +38,11 @@ class AuthorBio:
     photo: str = ""
     links: tuple = field(default_factory=tuple)
 
-    @property
-    def initials(self):
-        words = [w for w in self.name.replace("-", " ").split() if w[:1].isalpha()]
-        return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
+
+def initials(name):
+    """The first letters of the first and last words: the avatar of an author without a photo."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
 
 
 def bios_folder(settings):
@@ -51,8 +52,7 @@ def bios_folder(settings):
 def read_bio(path, pelican_settings):
     """Read one bio file; raise AuthorBioError naming the file on any problem (or
     MetadataError, which the reader has reported)."""
-    reader = StaffBlogMarkdownReader(pelican_settings)
-    content, metadata = reader.read(path)
+    content, metadata = StaffBlogMarkdownReader(pelican_settings).read(path)
     name = str(metadata.get("name") or metadata.get("title") or "").strip()
     if not name:
         raise AuthorBioError(f"{path}: has no 'Name:' line; add one, e.g. 'Name: Dana Smith'")
@@ -92,9 +92,7 @@ def load_bios(pelican_settings):
     """Every usable bio in the authors folder, keyed by author slug; the others reported."""
     folder = bios_folder(pelican_settings)
     bios = {}
-    if not os.path.isdir(folder):
-        return bios
-    for filename in sorted(os.listdir(folder)):
+    for filename in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
         if not filename.endswith((".md", ".markdown")):
             continue
         try:
@@ -116,7 +114,8 @@ def load_bios(pelican_settings):
 
 
 def attach(author, bio):
-    for name in ("bio", "role", "short", "photo", "links", "initials"):
+    author.initials = initials(bio.name)
+    for name in ("bio", "role", "short", "photo", "links"):
         setattr(author, name, getattr(bio, name))
 
 
@@ -135,17 +134,16 @@ def report_unknown(content, author, bio, settings):
 
 
 def attach_bios(contents, authors, settings):
-    """Give each author of ``contents`` and each of ``authors`` its bio; return the bios."""
+    """Give each author of ``contents`` and each of ``authors`` its bio."""
     bios = load_bios(settings)
     for content in contents:
         for author in getattr(content, "authors", ()):
             bio = bios.get(author.slug)
             if bio is None or bio.name != author.name:
                 report_unknown(content, author, bio, settings)
-                author.initials = AuthorBio(author.name, "", "", Markup("")).initials
+                author.initials = initials(author.name)
                 continue
             attach(author, bio)
     for author in authors:
         if author.slug in bios:
             attach(author, bios[author.slug])
-    return bios

@@ -1,8 +1,8 @@
-"""The firm's look from two settings: BRAND_LOGO and BRAND_ACCENT (pelicanconf.py).
+"""The firm's look from BRAND_LOGO and BRAND_ACCENT (README, "The firm's look").
 
-The header's logo and the favicons are resized from the logo with Pillow at each build (a
-few milliseconds: less than keeping them in a cache would save). brand.css holds the accent,
-darker for the light scheme and lighter for the dark one where text in it needs contrast.
+The header's logo and the favicons are resized from the logo with Pillow at each build
+(cheaper than caching them). brand.css holds the accent, darker for the light scheme and
+lighter for the dark one where text in it needs contrast.
 """
 
 import colorsys
@@ -49,9 +49,7 @@ def readable(colour, backgrounds, step):
         lightness = min(1, max(0, lightness + step))
 
 
-def logo_images(path):
-    with Image.open(path) as opened:
-        logo = opened.convert("RGBA")
+def logo_images(logo):
     images = {}
     for name, (box, square) in IMAGES.items():
         images[name] = (ImageOps.pad if square else ImageOps.contain)(logo, box)
@@ -60,12 +58,10 @@ def logo_images(path):
     return {**images, "apple-touch-icon.png": apple.convert("RGB")}
 
 
-def printed_logo(path, digest, settings):
-    """[file, width, height, hash] of the logo the PDFs print. ReportLab embeds a picture
-    whole in every PDF: one no taller than 120 px (288 dpi at the 30 pt it is printed)
-    makes a PDF in two thirds of the time a 384 px one takes."""
-    with Image.open(path) as opened:
-        logo = opened.convert("RGBA")
+def printed_logo(logo, digest, settings):
+    """[file, width, height, hash] of the logo the PDFs print, no taller than 120 px (288 dpi
+    at the 30 pt it is printed): ReportLab embeds a picture whole in every PDF."""
+    logo = logo.copy()
     logo.thumbnail((480, 120))  # only ever made smaller
     data = io.BytesIO()
     logo.save(data, "PNG")
@@ -86,11 +82,13 @@ def brand_context(settings):
     try:
         if logo:
             path = os.path.join(settings["PATH"], logo)
-            brand["images"] = logo_images(path)
+            with Image.open(path) as opened:
+                picture = opened.convert("RGBA")
+            brand["images"] = logo_images(picture)
             with open(path, "rb") as handle:  # its hash: a new logo makes new PDFs and cards
                 digest = hashlib.sha256(handle.read()).hexdigest()
             brand["logo"] = (path, digest)
-            brand["pdf"]["logo"] = printed_logo(path, digest, settings)
+            brand["pdf"]["logo"] = printed_logo(picture, digest, settings)
     except (OSError, ValueError) as exc:  # Pillow's "cannot identify image" is an OSError
         logger.error('pelicanconf.py: BRAND_LOGO %r: %s; name a PNG in content/, or ""', logo, exc)
         brand.update(images={}, logo=())

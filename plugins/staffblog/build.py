@@ -1,18 +1,11 @@
 """One build of the site: what the plugin adds, in the order it must happen.
 
 Pelican creates a ``SiteBuild`` for every build (a generator, from ``get_generators``)
-after the articles and pages generators, so it runs once all content is read and before
-anything is written, and writes after their pages:
-
-0. ``__init__``, before Pelican reads: the brand; a post's card starts being drawn by a
-   worker as soon as the post is read (``content_object_init``), while Pelican reads on;
-1. ``generate_context``: clashing addresses left out, URLs fixed, bios, comment
-   threads, reading time, table of contents, the brand's images, post images, social
-   cards and checklists (the files the cache lacks start being made), the pages to render;
-2. ``generate_output``: checklist pages, the brand's stylesheet and images, the search
-   index over every page written (while the workers finish), then the made files copied in.
-
-A build's state lives on this object; only the files in CACHE_PATH outlive it.
+before it reads: ``__init__`` prepares the brand and starts drawing each post's card as
+soon as the post is read. Listed after the articles and pages generators, its
+``generate_context`` runs once all content is read and before anything is written, and its
+``generate_output`` after their pages. A build's state lives on this object; only the
+files in CACHE_PATH outlive it.
 """
 
 import hashlib
@@ -41,7 +34,6 @@ class SiteBuild(Generator):
         labels = {"images": "images and cards", "pdfs": "checklist PDFs"}
         self.files = CachedFiles(self.settings, labels)
         self.images = images.Images(self.settings, self.output_path, self.brand, self.files)
-        # Pelican makes every generator before it reads: cards can be drawn as posts are read.
         # Not in a devserver rebuild: it reads every post again (from its cache) for one edit.
         rebuild = plugin_settings.get(self.settings, "STAFFBLOG_PREVIEW_CHANGED")
         if self.files.workers and not rebuild:
@@ -54,27 +46,19 @@ class SiteBuild(Generator):
         articles = context.get("articles", [])
         hidden = context.get("hidden_articles", [])
         pages = context.get("pages", []) + context.get("hidden_pages", [])
-        drafts = context.get("drafts", []) + context.get("draft_pages", [])
-        every = articles + hidden + pages + drafts
-        context["AUTHOR_BIOS"] = authors.attach_bios(
-            articles + hidden + context.get("drafts", []),
-            [author for author, _articles in context.get("authors", [])],
-            settings,
-        )
+        drafts = context.get("drafts", [])
+        every = articles + hidden + pages + drafts + context.get("draft_pages", [])
+        posts = articles + hidden + drafts
+        authors.attach_bios(posts, [author for author, _ in context.get("authors", [])], settings)
         # Drafts get no thread: their URL is not the one the published post will have.
         comments.attach_threads(articles + hidden + pages, settings)
-        wpm = article_text.words_per_minute(settings)
-        for article in articles + hidden + context.get("drafts", []):
-            if wpm:
-                article_text.add_reading_time(article, wpm)
-            article.toc_entries = article_text.toc_entries(article, settings)
+        article_text.attach(posts, settings)
         validation.report_shared_slugs(articles + hidden)
         context["BRAND"] = self.brand
         self.images.attach(every, context)
         self.checklists = checklist.collect(
             articles, settings, self.output_path, self.files, self.brand["pdf"]
         )
-        context["CHECKLISTS"] = self.checklists
         context["CHECKLIST_BOX_MARKER"] = f"<!--{BOX_MARKER}-->"
         context["CHECKLIST_INDEX_URL"] = plugin_settings.get(settings, "CHECKLIST_INDEX_URL")
         # SITEURL as configured, for canonical links and OpenGraph: with RELATIVE_URLS
@@ -102,9 +86,9 @@ def get_generators(pelican):
 
 
 def keep_compiled_templates(generator):  # generator_init
-    """Each build makes new Jinja environments, and compiling the theme's templates is an
-    eighth of the devserver's rebuild: Jinja's bytecode cache keeps them in CACHE_PATH. The
-    environment's options (autoescape…) change the code too: a folder per set of options."""
+    """Each build makes new Jinja environments, which would compile the theme's templates
+    again: Jinja's bytecode cache keeps them in CACHE_PATH. The environment's options
+    (autoescape…) change the code too: a folder per set of options."""
     options = json.dumps(generator.settings["JINJA_ENVIRONMENT"], sort_keys=True, default=str)
     digest = hashlib.sha256(options.encode()).hexdigest()[:16]
     folder = os.path.join(generator.settings["CACHE_PATH"], "templates", digest)
@@ -113,9 +97,8 @@ def keep_compiled_templates(generator):  # generator_init
 
 
 def keep_addresses(contents):
-    """Pelican formats a post's URL and file name anew at each of the ~60 reads of them a
-    build makes (three strftime calls each for /blog/Y/M/D/). Once a post's status is
-    settled they are computed once and kept as its documented ``URL:`` and ``Save_as:``."""
+    """Pelican formats a post's URL and file name (strftime for /blog/Y/M/D/) at every read of
+    them: once its status is settled, they are kept as its documented ``URL:`` and ``Save_as:``."""
     for content in contents:
         content.override_url, content.override_save_as = content.url, content.save_as
 

@@ -1,11 +1,9 @@
 """Files made from what they show (checklist PDFs, post images, social cards).
 
-Each is kept in ``CACHE_PATH/staffblog/<kind>`` under a hash of its inputs, so
-``make html``, the development server and ``make publish`` (into a fresh folder) copy an
-unchanged one instead of making it again. New ones are made by worker processes while
-Pelican writes the pages (``STAFFBLOG_WORKERS = 0``: by the build, at the end). A worker
-writes the file into the cache and returns nothing, so one that dies leaves no half-sent
-result; the build makes what it did not.
+Each is kept in ``CACHE_PATH/staffblog/<kind>`` under a hash of its inputs, and any build
+copies an unchanged one from there. New ones are made by worker processes while Pelican
+writes the pages (README, "Checklists"). A worker writes the file into the cache and
+returns nothing, so one that dies leaves no half-sent result; the build makes what it did not.
 """
 
 import contextlib
@@ -67,10 +65,9 @@ class CachedFiles:
         made = dict.fromkeys(self.labels, 0)
         reused = dict.fromkeys(self.labels, 0)
         for kind, target, cached, source_path, make, arguments, future in self.queued:
-            if future is not None:
-                with contextlib.suppress(Exception):  # made again below, and reported
-                    future.result()
             made_here = future is not None
+            if made_here:
+                future.exception()  # waits; what failed is made again below, and reported
             try:
                 os.utime(cached)  # used: see the clean-up below
             except FileNotFoundError:  # no worker made it: workers off, or one died

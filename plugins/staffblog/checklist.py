@@ -1,12 +1,10 @@
-"""Downloadable checklists built from an article's task list.
+"""Downloadable checklists built from an article's task list (README, "Checklists").
 
-An article opts in with a ``Checklist: <title>`` line; its one ``- [ ] …`` list, read
-with the article (checklist_source.py), becomes the checklist, and an item may carry a
-reminder timing (checklist_timing.py). ``collect`` makes each published article's
-``Checklist`` and queues its PDF (cached_files.py); ``write`` writes each printable page and
-Markdown file, and the index. A bad checklist is reported naming the file and item,
-and nothing is written for it. Templates read ``article.downloadable_checklist`` and,
-on the pages written here, ``checklist`` / ``checklists``.
+``collect`` makes each published article's ``Checklist`` and queues its PDF; ``write``
+writes each printable page and Markdown file, and the index. A bad checklist is reported
+naming the file and item, and nothing is written for it. Templates read
+``article.downloadable_checklist`` and, on the pages written here, ``checklist`` /
+``checklists``.
 """
 
 import dataclasses
@@ -69,10 +67,9 @@ def build_checklist(article, settings):
     title = checklist_title(article.metadata.get("checklist", ""))
     if not title:
         raise ChecklistError("'Checklist:' needs a title, e.g. 'Checklist: Follow-up checklist'")
-    substitutions = settings["SLUG_REGEX_SUBSTITUTIONS"]
     task_list = article.metadata.get(TASK_LIST_METADATA)
     if task_list is None:  # not read by reader.py: another format (HTML, reST)
-        task_list, article._content = read_task_list(article._content, title, substitutions)
+        task_list, article._content = read_task_list(article._content, article.metadata, settings)
     if task_list.problem:
         raise ChecklistError(task_list.problem)
     site_url = settings.get("SITEURL", "")
@@ -88,6 +85,7 @@ def build_checklist(article, settings):
         return BeautifulSoup(resolved, "html.parser").a["href"]
 
     chosen = str(article.metadata.get("checklist-slug", "")).strip()
+    substitutions = settings["SLUG_REGEX_SUBSTITUTIONS"]
     slug = slugify(chosen, regex_subs=substitutions) if chosen else article.slug
     return Checklist(
         title=title,

@@ -1,8 +1,6 @@
-"""A checklist's items: what one ``<li>`` of an article's task list says.
-
-Each item is read from the article's HTML (BeautifulSoup) into a ``ChecklistItem``
-that carries its text in every form a download needs: inline HTML, plain text,
-Markdown and ReportLab's paragraph markup. checklist_source.py finds the list.
+"""A checklist's items: what one ``<li>`` of an article's task list says, read with
+BeautifulSoup into a ``ChecklistItem`` that carries its text in every form a download
+needs: inline HTML, plain text, Markdown and ReportLab's paragraph markup.
 """
 
 import dataclasses
@@ -153,10 +151,8 @@ def lead_phrase(li):
     from bs4 import NavigableString
 
     for child in li.children:
-        if isinstance(child, NavigableString):
-            if str(child).strip():
-                return ""
-            continue
+        if isinstance(child, NavigableString) and not child.strip():
+            continue  # the space before it
         if child.name in BLOCK_TAGS:
             return lead_phrase(child)
         if child.name in ("strong", "b"):
@@ -208,8 +204,7 @@ def read_item(li):
 
 def item_ids(items, slug_substitutions):
     """Give every item a stable id: the author's ``#id``, else the slug of its first words."""
-    seen = set()
-    result = []
+    seen, result = set(), []
     for number, item in enumerate(items, start=1):
         item_id = item.id
         if not item_id:

@@ -1,9 +1,8 @@
 """Finding an article's task list, and making it the source of a checklist.
 
-The one ``- [ ] …`` list (pymdownx.tasklist) of an article with a ``Checklist:`` line
-is read once, with the article (reader.py), into a ``TaskList``; in the HTML it loses
-its disabled boxes and ``remind`` attributes, and a marker after it tells the theme
-where the download box stands.
+The one ``- [ ] …`` list of an article with a ``Checklist:`` line is read once, with the
+article (reader.py), into a ``TaskList``; in the HTML it loses its disabled boxes and
+``remind`` attributes, and a marker after it tells the theme where the download box stands.
 """
 
 import dataclasses
@@ -57,32 +56,26 @@ def task_list_region(html):
     return before, html[start:end], after
 
 
-def read_task_list(html, title, slug_substitutions):
+def read_task_list(html, metadata, settings):
     """``(TaskList, html)``: the article's list, and its HTML with the list made a
     checklist source; the HTML unchanged when the list is no checklist (``problem``)."""
     try:
-        items, html = parse_task_list(html, title)
+        items, html = parse_task_list(html, checklist_title(metadata["checklist"]))
     except ChecklistError as exc:
         return TaskList(problem=str(exc)), html
-    return TaskList(items=item_ids(items, slug_substitutions)), html
+    return TaskList(items=item_ids(items, settings["SLUG_REGEX_SUBSTITUTIONS"])), html
 
 
 def parse_task_list(html, title):
     """(items, the article's HTML with its task list made a checklist source)."""
     from bs4 import BeautifulSoup, Comment
+    from bs4.dammit import EntitySubstitution
+    from bs4.formatter import HTMLFormatter
 
     before, fragment, after = task_list_region(html) or ("", html, "")
     soup = BeautifulSoup(fragment, "html.parser")
-    lists, timed = [], []
-    for tag in soup.find_all(True):
-        if tag.has_attr(REMIND_ATTRIBUTE):
-            timed.append(tag)
-        if (
-            tag.name in ("ul", "ol")
-            and "task-list" in tag.get("class", ())
-            and tag.find_parent("li") is None
-        ):
-            lists.append(tag)
+    task_lists = soup.find_all(["ul", "ol"], class_="task-list")
+    lists = [tag for tag in task_lists if tag.find_parent("li") is None]  # not inside an item
     if not lists:
         raise ChecklistError(
             f"'Checklist: {title}' but the article has no checklist items; "
@@ -99,7 +92,7 @@ def parse_task_list(html, title):
             raise ChecklistError(
                 f"{short(text)!r} is a timing outside any checklist item: {MISPLACED_HINT}"
             )
-    for stray in timed:
+    for stray in soup.find_all(attrs={REMIND_ATTRIBUTE: True}):
         if stray.parent is not task_list:
             raise ChecklistError(
                 f"{short(stray.get_text(' '))!r} has a remind= timing but is not a checklist item"
@@ -110,20 +103,14 @@ def parse_task_list(html, title):
     task_list["class"] = [*task_list.get("class", []), "checklist-source"]
     # Where the theme puts the "Download the checklist" box: right after the list.
     task_list.insert_after(Comment(BOX_MARKER))
-    return items, before + soup.decode(formatter=html_out()) + after
-
-
-def html_out():
-    """BeautifulSoup's output changing the HTML as little as possible: only &, < and > as
-    entities (typographic characters stay as typed), void elements as in HTML5."""
-    from bs4.dammit import EntitySubstitution
-    from bs4.formatter import HTMLFormatter
-
-    return HTMLFormatter(
+    # Changing the HTML as little as possible: only &, < and > as entities (typographic
+    # characters stay as typed), void elements as in HTML5.
+    formatter = HTMLFormatter(
         entity_substitution=EntitySubstitution.substitute_xml,
         void_element_close_prefix=None,
         empty_attributes_are_booleans=True,
     )
+    return items, before + soup.decode(formatter=formatter) + after
 
 
 def checklist_title(value):

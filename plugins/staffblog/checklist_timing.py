@@ -1,7 +1,5 @@
-"""The timing grammar of checklist items: when a step's calendar reminder falls.
-
-``{: remind="…" }`` under an item is read from the interview day (day 0) into one
-all-day event or a repeating series (README, "Reminder timings")::
+"""The timing grammar of checklist items (README, "Reminder timings"): when a step's
+calendar reminder falls, counted from the interview day (day 0)::
 
     timing  := "within" amount unit            last whole day of the window
              | "after" amount unit | amount unit "after"    day 0 + amount
@@ -9,9 +7,6 @@ all-day event or a repeating series (README, "Reminder timings")::
     amount  := 1, 2, 3 … | one … twelve | a | an
     unit    := hour(s) | day(s) | week(s)      hours round up to whole days
     repeat-unit := day(s) | week(s)            first one interval after day 0
-
-Case and extra spaces do not matter: "within 24 hours" is day 0, "within 3 days"
-day 2, "every 3 weeks, 4 times" days 21, 42, 63 and 84.
 """
 
 import math

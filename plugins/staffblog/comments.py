@@ -1,12 +1,11 @@
 """Comments: a self-hosted Isso thread under every article and page, pre-rendered.
 
-Every article and page gets a ``comment_thread``: ``id`` (its URL path, Isso's
-``data-isso-id``), ``comments`` (the approved ones as a tree, rendered with Isso's own
-renderer configured from ``ISSO_CONFIG``), ``count`` and ``open`` (``Comments: closed``).
-The database is read read-only, never its e-mail or IP columns. Each text's HTML is kept
-in ``CACHE_PATH/staffblog/comments``, and so are the rows last read: when the database
-cannot be read (Isso killed mid-write leaves a journal only Isso can roll back), the
-build says so and the pages keep the comments it read last.
+Every article and page gets a ``comment_thread``, its approved comments rendered with Isso's
+own renderer configured from ``ISSO_CONFIG``. The database is read read-only, never its
+e-mail or IP columns. Each text's HTML is kept in ``CACHE_PATH/staffblog/comments``, and
+so are the rows last read: when the database cannot be read (Isso killed mid-write leaves
+a journal only Isso can roll back), the build says so and the pages keep the comments it
+read last.
 """
 
 import configparser
@@ -55,10 +54,10 @@ class Comment:
     id: int
     created: datetime.datetime
     deleted: bool
+    date_label: str
     author: str = ""
     website: str = ""
     text: str = ""  # sanitized HTML (a markupsafe.Markup) from Isso's renderer
-    date_label: str = ""
     replies: list = field(default_factory=list)
 
     @property
@@ -102,8 +101,7 @@ class StoredComments:
         self.rendered = read_json(self.cache_file)
         self.rendered_now = 0
         self.rows = self.read_rows()
-        self.markup = None
-        self.config_digest = None
+        self.markup = self.config_digest = None
         if self.rows:
             self.prepare_rendering()
 
@@ -163,9 +161,35 @@ class StoredComments:
         if self.rendered_now:
             write_json(self.cache_file, self.rendered)
 
+    def tree(self, rows):
+        """Nest comments as Isso's API does (a deleted one stays only above visible
+        replies); return them with the count of approved ones."""
+        comments = {}
+        for cid, parent, created, _modified, mode, text, author, website in rows:
+            when = datetime.datetime.fromtimestamp(created, tz=self.timezone)
+            comment = Comment(cid, when, mode == MODE_DELETED, when.strftime(self.date_format))
+            if not comment.deleted:  # a deleted one shows neither its author nor its text
+                comment.author = html.unescape(author or "")
+                comment.website = safe_website(website)
+                comment.text = Markup(self.render(text))
+            comments[cid] = (parent, comment)
+        top = []
+        for parent, comment in comments.values():
+            if parent is None:
+                top.append(comment)
+            elif parent in comments:
+                comments[parent][1].replies.append(comment)
+
+        def visible(comment):
+            comment.replies = [reply for reply in comment.replies if visible(reply)]
+            return not comment.deleted or bool(comment.replies)
+
+        count = sum(1 for _parent, comment in comments.values() if not comment.deleted)
+        return [comment for comment in top if visible(comment)], count
+
 
 def markup_digest(config_path):
-    """A hash of what renders a text: the [markup] sections and Isso\'s version (the
+    """A hash of what renders a text: the [markup] sections and Isso's version (the
     development and production configurations share them, and the cache)."""
     parser = configparser.RawConfigParser(interpolation=None)
     with open(config_path, encoding="utf-8") as handle:
@@ -182,40 +206,6 @@ def safe_website(value):
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
-def build_tree(rows, render, timezone, date_format="%Y-%m-%d %H:%M"):
-    """Nest comments as Isso\'s API does (a deleted one stays only above visible
-    replies); return them with the count of approved ones."""
-    comments = {}
-    for cid, parent, created, _modified, mode, text, author, website in rows:
-        deleted = mode == MODE_DELETED
-        when = datetime.datetime.fromtimestamp(created, tz=timezone)
-        comments[cid] = (
-            parent,
-            Comment(
-                id=cid,
-                created=when,
-                date_label=when.strftime(date_format),
-                deleted=deleted,
-                author="" if deleted else html.unescape(author or ""),
-                website="" if deleted else safe_website(website),
-                text=Markup("") if deleted else Markup(render(text)),
-            ),
-        )
-    top = []
-    for parent, comment in comments.values():
-        if parent is None:
-            top.append(comment)
-        elif parent in comments:
-            comments[parent][1].replies.append(comment)
-
-    def visible(comment):
-        comment.replies = [reply for reply in comment.replies if visible(reply)]
-        return not comment.deleted or bool(comment.replies)
-
-    count = sum(1 for _parent, comment in comments.values() if not comment.deleted)
-    return [comment for comment in top if visible(comment)], count
-
-
 def comments_state(article, settings):
     key = plugin_settings.get(settings, "COMMENTS_METADATA_KEY")
     value = str(article.metadata.get(key, OPEN)).strip().lower()
@@ -225,8 +215,7 @@ def comments_state(article, settings):
             f"{where}: {key.capitalize()} must be 'open' or 'closed', not {value!r}; "
             "comments stay open until then"
         )
-        return True
-    return value == OPEN
+    return value != CLOSED
 
 
 def attach_threads(contents, settings):
@@ -237,15 +226,13 @@ def attach_threads(contents, settings):
     base = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
     for content in contents:
         tid = f"{base}/{content.url}"
-        thread = CommentThread(
+        comments, count = stored.tree(stored.rows.get(tid, []))
+        content.comment_thread = CommentThread(
             id=tid,
             title=Markup(content.title).striptags(),  # plain text; templates escape it
             server=server,
             open=comments_state(content, settings),
+            comments=comments,
+            count=count,
         )
-        rows = stored.rows.get(tid, [])
-        thread.comments, thread.count = build_tree(
-            rows, stored.render, stored.timezone, stored.date_format
-        )
-        content.comment_thread = thread
     stored.save()

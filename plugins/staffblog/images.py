@@ -32,21 +32,13 @@ def saved(image, kind):
     return out.getvalue()
 
 
-def opened(data, size=None, mode="RGBA"):
-    """The picture in ``data`` upright, resized to ``size`` (cropped if its shape differs)."""
+def resized(data, size, kind):
+    """The picture upright, resized to ``size`` (cropped if its shape differs), as ``kind``."""
     with Image.open(io.BytesIO(data)) as image:
         image = ImageOps.exif_transpose(image).convert("RGBA")
-    if mode == "RGB":  # a JPEG card has no transparency: on white, not black
-        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert(mode)
-    return ImageOps.fit(image, size, Image.Resampling.LANCZOS) if size else image
-
-
-def resized_webp(data, size):
-    return saved(opened(data, size), "WEBP")
-
-
-def photo_card(data):
-    return saved(opened(data, CARD, "RGB"), "JPEG")
+    if kind == "JPEG":  # no transparency: on white, not black
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("RGB")
+    return saved(ImageOps.fit(image, size, Image.Resampling.LANCZOS), kind)
 
 
 @functools.lru_cache(maxsize=8)  # per process: a font file is parsed once, not per card
@@ -164,10 +156,10 @@ class Images:
             turned = image.getexif().get(0x0112, 1) > 4  # EXIF orientation 5 to 8
             width, height = image.size[::-1] if turned else image.size
         digest, source, files = hashlib.sha256(data).hexdigest(), content.source_path, []
-        card = self.file("cards", [digest], "jpg", source, photo_card, data)
+        card = self.file("cards", [digest], "jpg", source, resized, data, CARD, "JPEG")
         for size in sorted({min(w, width) for w in WIDTHS}):
             size = (size, max(1, round(height * size / width)))
-            name = self.file("sized", [digest, size], "webp", source, resized_webp, data, size)
+            name = self.file("sized", [digest, size], "webp", source, resized, data, size, "WEBP")
             files.append((name, size[0]))
         content.social_card = {"url": card, "alt": alt}
         return {"alt": alt, "files": files, "width": size[0], "height": size[1]}

@@ -1,11 +1,10 @@
-"""The development server's rebuild renders only the pages an edit changed.
+"""The development server's rebuild renders only the pages an edit changed (README, "Preview").
 
-The server names the files changed since its last good build
-(``STAFFBLOG_PREVIEW_CHANGED``). When each is a post or page whose *listing face*
-(all other pages can show of it: metadata but what is read from the body, URL, summary,
-reading time, checklist, comment count) is as in the last preview build, only its own
-pages, and the feeds that show its text, are rendered; other pages never show a body.
-Anything else renders every page. Pages whose file is missing are always written.
+The server names the files changed since its last good build (``STAFFBLOG_PREVIEW_CHANGED``).
+When each is a post or page whose *listing face* (all other pages can show of it) is as in
+the last preview build, only its own pages, and the feeds that show its text, are rendered;
+other pages never show a body. Anything else renders every page. Pages whose file is
+missing are always written.
 """
 
 import hashlib
@@ -46,29 +45,24 @@ def listing_face(content):
     return hashlib.sha256(json.dumps(face, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def record_path(settings):
-    return os.path.join(plugin_settings.cache_folder(settings, "preview"), "faces.json")
-
-
 def choose_pages(contents, settings):
     """Set ``WRITE_ONLY`` when only bodies changed; record the faces for the next build."""
     settings.pop(WRITE_ONLY, None)
     if not plugin_settings.get(settings, "STAFFBLOG_PREVIEW"):
         return
     faces = {content.source_path: listing_face(content) for content in contents}
-    before = read_json(record_path(settings))
-    write_json(record_path(settings), faces)
+    record = os.path.join(plugin_settings.cache_folder(settings, "preview"), "faces.json")
+    before = read_json(record)
+    write_json(record, faces)
     changed = plugin_settings.get(settings, "STAFFBLOG_PREVIEW_CHANGED")
     if not changed or faces != before:
         return
     by_source = {content.source_path: content for content in contents}
     if not all(path in by_source for path in changed):
         return
-    write_only = set()
+    write_only = {by_source[path].save_as for path in changed}
     for path in changed:
-        content = by_source[path]
-        write_only.add(content.save_as)
-        checklist = getattr(content, "downloadable_checklist", None)
+        checklist = getattr(by_source[path], "downloadable_checklist", None)
         if checklist is not None:
             write_only.add(checklist.save_as)
     settings[WRITE_ONLY] = write_only
@@ -116,21 +110,16 @@ class PreviewWriter(Writer):
         """The files a write_file() call writes: one, or a listing's pages."""
         if paginated is None:
             paginated = {key: kwargs[key] for key in ("articles", "dates") if key in kwargs}
-        if not name or not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
+        templates = self.settings["PAGINATED_TEMPLATES"]
+        if not name or not paginated or template_name not in templates:
             return [name] if name else []
-        per_page = (
-            self.settings["PAGINATED_TEMPLATES"][template_name]
-            or self.settings["DEFAULT_PAGINATION"]
-        )
+        per_page = templates[template_name] or self.settings["DEFAULT_PAGINATION"]
         pages = Paginator(name, url, next(iter(paginated.values())), self.settings, per_page)
         return [pages.page(number).save_as for number in pages.page_range]
 
     def report(self):
-        logger.info(
-            "%d of %d pages rendered; the others were unchanged",
-            self.rendered,
-            self.rendered + self.kept,
-        )
+        total = self.rendered + self.kept
+        logger.info("%d of %d pages rendered; the others were unchanged", self.rendered, total)
 
 
 def get_writer(pelican):

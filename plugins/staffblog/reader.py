@@ -1,11 +1,9 @@
 """Reading Markdown: errors that name the file and line, and what the plugin needs of the text.
 
-``StaffBlogMarkdownReader`` is Pelican's Markdown reader that reports a file it cannot
-read with the file, the metadata line and the fix (dates only in the unambiguous ISO
-form, no control characters in a title or summary), and returns, as metadata, what the
-plugin reads from the HTML: the word count, the headings, and the checklist's task list (the list
-also becomes a checklist source in the HTML). Pelican's content cache keeps a reader's
-result, so every later build gets them without reading the HTML again.
+``StaffBlogMarkdownReader`` reports a file it cannot read with the file, the metadata line
+and the fix (dates only in the unambiguous ISO form, no control characters in a title or
+summary), and returns as metadata what the plugin reads from the HTML: the word count, the
+headings and the checklist's task list. Pelican's content cache keeps them with the rest.
 
 The cache knows when a file changed, not when the code reading it did:
 ``trust_content_cache`` skips loading it for one build when this plugin's reading
@@ -25,7 +23,7 @@ from pelican.readers import MarkdownReader
 
 from . import settings as plugin_settings
 from .article_text import HEADINGS_METADATA, WORD_COUNT_METADATA, headings, word_count
-from .checklist_source import TASK_LIST_METADATA, checklist_title, read_task_list
+from .checklist_source import TASK_LIST_METADATA, read_task_list
 from .files import field_location, read_json, write_json
 
 logger = logging.getLogger(__name__)
@@ -84,9 +82,7 @@ class StaffBlogMarkdownReader(MarkdownReader):
         metadata[WORD_COUNT_METADATA] = word_count(content)
         metadata[HEADINGS_METADATA] = headings(content)
         if "checklist" in metadata:
-            title = checklist_title(metadata["checklist"])
-            substitutions = self.settings["SLUG_REGEX_SUBSTITUTIONS"]
-            metadata[TASK_LIST_METADATA], content = read_task_list(content, title, substitutions)
+            metadata[TASK_LIST_METADATA], content = read_task_list(content, metadata, self.settings)
         return content, metadata
 
     def process_metadata(self, name, value):

@@ -1,10 +1,9 @@
-"""Full-text search: index the written site with Pagefind (``pagefind[bin]``).
+"""Full-text search: index the written site with Pagefind (README, "Search index").
 
-Pagefind reads the files articles, pages and checklists are saved as, and in them the
-elements the theme marks ``data-pagefind-body``. A failed index is an error (it stops
-``make publish``). The last two bundles used (the preview's, the publish's) are kept in
-``CACHE_PATH/staffblog/search`` under a hash of every file Pagefind reads, and copied
-from there when none changed. A bundle replaces the site's only when whole.
+Pagefind reads only the files articles, pages and checklists are saved as. The last two
+bundles (the preview's, the publish's) are kept in ``CACHE_PATH/staffblog/search`` under
+a hash of every file Pagefind reads, and copied from there when none changed. A bundle
+replaces the site's only when whole.
 """
 
 import glob
@@ -80,7 +79,6 @@ def searchable_digest(output, settings, executable):
 
 
 def run_pagefind(output, settings, executable, staging):
-    """Index ``output`` into ``staging``."""
     timeout = plugin_settings.get(settings, "STAFFBLOG_SEARCH_TIMEOUT")
     command = [executable, "--site", output, "--output-path", staging]
     command += ["--quiet", "--glob", "{" + ",".join(searchable_patterns(settings)) + "}"]
@@ -103,14 +101,16 @@ def run_pagefind(output, settings, executable, staging):
         logger.warning("%s: Pagefind reported: %s", output, report)
 
 
-def build_index(output, settings):
-    """Write the site's search bundle, from the cache or by Pagefind; (pages, which)."""
-    executable = pagefind_executable()
-    cache = plugin_settings.cache_folder(settings, "search")
-    cached = os.path.join(cache, searchable_digest(output, settings, executable))
+def index_site(output_path, settings):
+    """Write the site's search bundle, from the cache or by Pagefind; a failure is logged as
+    an error (it stops a publish)."""
+    output = os.path.abspath(output_path)
     staging = os.path.join(output, f".{BUNDLE_DIR}-staging")
     shutil.rmtree(staging, ignore_errors=True)
     try:
+        executable = pagefind_executable()
+        cache = plugin_settings.cache_folder(settings, "search")
+        cached = os.path.join(cache, searchable_digest(output, settings, executable))
         source = "the cache" if os.path.isdir(cached) else "Pagefind"
         if source == "the cache":
             shutil.copytree(cached, staging)
@@ -122,19 +122,11 @@ def build_index(output, settings):
             shutil.copytree(staging, f"{cached}.tmp")
             os.rename(f"{cached}.tmp", cached)
         pages = indexed_pages(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
-    os.rename(staging, os.path.join(output, BUNDLE_DIR))
-    return pages, source
-
-
-def index_site(output_path, settings):
-    """Index the written site; a failure is logged as an error (it stops a publish)."""
-    try:
-        pages, source = build_index(os.path.abspath(output_path), settings)
+        shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
+        os.rename(staging, os.path.join(output, BUNDLE_DIR))
     except SearchIndexError as exc:
         logger.error("search index: %s", exc)
         return
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # what a failed index left
     logger.info("search index: %d pages, from %s", pages, source)

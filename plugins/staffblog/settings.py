@@ -1,7 +1,4 @@
-"""Every setting the staffblog plugin reads, with its default.
-
-Override any of them in ``pelicanconf.py`` (or ``publishconf.py``).
-"""
+"""The plugin's settings and their defaults; set any in pelicanconf.py or publishconf.py."""
 
 import os
 

@@ -47,19 +47,14 @@ def drop_clashing_urls(generator):
     generator.articles = [article for article in articles if first[article.save_as] is article]
 
 
-def address_field(content):
-    """Where the file sets its address: the line to point the writer at."""
-    for name in ("save_as", "url", "slug", "title"):
-        if name in content.metadata:
-            return field_location(content.source_path, name)
-    return content.source_path
-
-
 def report_clash(content, owner):
     owner = f"used by {owner}" if os.path.isabs(owner) else owner
+    # Point the writer at the line where the file sets its address.
+    named = [name for name in ("save_as", "url", "slug", "title") if name in content.metadata]
+    where = field_location(content.source_path, named[0]) if named else content.source_path
     logger.error(
-        f"{address_field(content)}: its address /{content.url} is already {owner}; give the "
-        "file another 'Slug:'; it was left out"
+        f"{where}: its address /{content.url} is already {owner}; give the file another "
+        "'Slug:'; it was left out"
     )
 
 
