@@ -67,7 +67,8 @@ def printed_logo(logo, digest, settings):
     logo.save(data, "PNG")
     folder = plugin_settings.cache_folder(settings, "pdfs")
     printed = os.path.join(folder, f"logo-{digest[:32]}.png")
-    write_atomically(printed, data.getvalue())  # at each build: in use, never cleaned up
+    # Written at each build, so the sweep of cached files unused for 30 days never takes it.
+    write_atomically(printed, data.getvalue())
     return [printed, *logo.size, digest]
 
 

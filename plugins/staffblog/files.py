@@ -1,4 +1,4 @@
-"""Files the plugin keeps in CACHE_PATH: written whole or not at all."""
+"""Files the plugin writes (its caches, checklists' Markdown): whole or not at all."""
 
 import json
 import os
