@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 from pypdf import PdfReader
 
-from conftest import ROOT, SEED_URL, run_pelican
+from conftest import ROOT, SEED_URL, cache_beside, run_pelican
 
 SEED_CHECKLIST = "checklists/the-value-of-post-interview-follow-up/"
 EXTRA_CHECKLIST = "checklists/round-two/"  # from its Checklist-Slug: line
@@ -334,6 +334,9 @@ def test_checklist_pages_are_in_the_sitemap(site):
 def test_an_unchanged_checklist_pdf_comes_from_the_cache_even_in_a_fresh_folder(
     content_copy, tmp_path
 ):
+    """Cached files are linked into each site: a rebuild replaces a site's file and never
+    writes into it (that would change the cache and every other site), and a site stands
+    whole without the cache."""
     slug = "the-value-of-post-interview-follow-up"
     pdf = Path("checklists", slug, f"{slug}-checklist.pdf")
     first = run_pelican(content_copy, tmp_path / "first", "pelicanconf.py", "-v")
@@ -343,7 +346,8 @@ def test_an_unchanged_checklist_pdf_comes_from_the_cache_even_in_a_fresh_folder(
     second = run_pelican(content_copy, tmp_path / "second", "pelicanconf.py", "-v")  # same cache
     assert second.returncode == 0, second.log
     assert "checklist PDFs: 0 made, 1 from the cache" in second.log
-    assert (second.output / pdf).read_bytes() == (first.output / pdf).read_bytes()
+    original = (first.output / pdf).read_bytes()
+    assert (second.output / pdf).read_bytes() == original
 
     source = content_copy / SEED_SOURCE
     source.write_text(source.read_text().replace("about three paragraphs", "about two paragraphs"))
@@ -353,6 +357,11 @@ def test_an_unchanged_checklist_pdf_comes_from_the_cache_even_in_a_fresh_folder(
     assert "about two paragraphs" in PdfReader(third.output / pdf).pages[0].extract_text()
     md = third.output / pdf.with_name(f"{slug}-checklist.md")
     assert "about two paragraphs" in md.read_text()
+    assert (first.output / pdf).read_bytes() == original
+
+    shutil.rmtree(cache_beside(first.output))
+    assert (first.output / pdf).read_bytes() == original
+    assert "about three paragraphs" in PdfReader(first.output / pdf).pages[0].extract_text()
 
 
 def test_download_box_stands_right_after_the_list(site):

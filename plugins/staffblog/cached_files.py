@@ -1,8 +1,8 @@
 """Files made from what they show (checklist PDFs, post images, social cards).
 
 Each is kept in ``CACHE_PATH/staffblog/<kind>`` under a hash of its inputs, and any build
-copies an unchanged one from there. New ones are made by worker processes while Pelican
-writes the pages (README, "Checklists"). A worker writes the file into the cache and
+links an unchanged one from there into the site. Worker processes make new ones while
+Pelican writes the pages (README, "Checklists"). A worker writes the file into the cache and
 returns nothing, so one that dies leaves no half-sent result; the build makes what it did not.
 """
 
@@ -12,12 +12,11 @@ import json
 import logging
 import multiprocessing
 import os
-import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 
 from . import settings as plugin_settings
-from .files import write_atomically
+from .files import place, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +83,7 @@ class CachedFiles:
             # A target named like its cache file is named by what it shows: if it exists, it is it.
             if os.path.basename(target) != os.path.basename(cached) or not os.path.exists(target):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(cached, target)
+                place(cached, target)
         if self.pool is not None:
             self.pool.shutdown()
         oldest = time.time() - UNUSED_DAYS * 86400

@@ -190,13 +190,8 @@ def collect(articles, settings, output_path, files, pdf_brand):
 
 
 def markdown_document(checklist):
-    lines = [
-        f"# {checklist.title}",
-        "",
-        f"From “{checklist.article.title}” on {checklist.site_name}:",
-        f"<{checklist.article_absolute_url}>",
-        "",
-    ]
+    source = f"From “{checklist.article.title}” on {checklist.site_name}:"
+    lines = [f"# {checklist.title}", "", source, f"<{checklist.article_absolute_url}>", ""]
     lines += [f"- [ ] {item.markdown}" for item in checklist.items]
     lines += ["", f"Tick it off online or get calendar reminders: <{checklist.absolute_url}>", ""]
     return "\n".join(lines)

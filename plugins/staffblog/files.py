@@ -1,7 +1,9 @@
 """Files the plugin writes (its caches, checklists' Markdown): whole or not at all."""
 
+import contextlib
 import json
 import os
+import shutil
 
 
 def write_atomically(path, data):
@@ -11,6 +13,17 @@ def write_atomically(path, data):
     with open(temporary, "wb") as handle:
         handle.write(data)
     os.replace(temporary, path)
+
+
+def place(cached, target):
+    """Hard-link a cached file at ``target`` (copy it across file systems), replacing what is
+    there: never written into in place, a site's file cannot change the cache."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(target)
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)
 
 
 def read_json(path):

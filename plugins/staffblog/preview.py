@@ -60,12 +60,9 @@ def choose_pages(contents, settings):
     by_source = {content.source_path: content for content in contents}
     if not all(path in by_source for path in changed):
         return
-    write_only = {by_source[path].save_as for path in changed}
-    for path in changed:
-        checklist = getattr(by_source[path], "downloadable_checklist", None)
-        if checklist is not None:
-            write_only.add(checklist.save_as)
-    settings[WRITE_ONLY] = write_only
+    edited = [by_source[path] for path in changed]
+    checklists = [getattr(content, "downloadable_checklist", None) for content in edited]
+    settings[WRITE_ONLY] = {each.save_as for each in edited + checklists if each is not None}
 
 
 class PreviewWriter(Writer):

@@ -2,7 +2,7 @@
 
 Pagefind reads only the files articles, pages and checklists are saved as. The last two
 bundles (the preview's, the publish's) are kept in ``CACHE_PATH/staffblog/search`` under
-a hash of every file Pagefind reads, and copied from there when none changed. A bundle
+a hash of every file Pagefind reads, and linked from there when none changed. A bundle
 replaces the site's only when whole.
 """
 
@@ -16,6 +16,7 @@ import shutil
 import subprocess
 
 from . import settings as plugin_settings
+from .files import place
 
 logger = logging.getLogger(__name__)
 
@@ -113,13 +114,13 @@ def index_site(output_path, settings):
         cached = os.path.join(cache, searchable_digest(output, settings, executable))
         source = "the cache" if os.path.isdir(cached) else "Pagefind"
         if source == "the cache":
-            shutil.copytree(cached, staging)
+            shutil.copytree(cached, staging, copy_function=place)
             os.utime(cached)
         else:
             run_pagefind(output, settings, executable, staging)
             for old in sorted(glob.glob(os.path.join(cache, "*")), key=os.path.getmtime)[:-1]:
                 shutil.rmtree(old, ignore_errors=True)
-            shutil.copytree(staging, f"{cached}.tmp")
+            shutil.copytree(staging, f"{cached}.tmp", copy_function=place)
             os.rename(f"{cached}.tmp", cached)
         pages = indexed_pages(staging)
         shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
