@@ -1,8 +1,9 @@
 """`make publish`: drafts and scheduled posts stay private; caches serve a fresh folder."""
 
 import datetime
+import os
 
-from conftest import SEED_URL, run_pelican, run_publish
+from conftest import SEED_URL, cache_beside, run_pelican, run_publish
 
 SCHEDULED = """\
 Title: Scheduled Secret Post
@@ -102,3 +103,16 @@ def test_the_preview_and_the_publish_each_keep_their_search_index(content_copy, 
     assert sources == ["Pagefind", "Pagefind", "cache", "cache"]
     index = (tmp_path / "public" / "pagefind" / "pagefind-entry.json").read_text()
     assert '"page_count"' in index
+
+
+def test_a_search_index_left_half_copied_into_the_cache_is_made_again(content_copy, tmp_path):
+    """A build stopped while it copied a new index into the cache (Ctrl-C) left a partial
+    folder there; the next build indexes again instead of failing."""
+    first = run_pelican(content_copy, tmp_path / "preview", "pelicanconf.py", "-v")
+    assert first.returncode == 0, first.log
+    [bundle] = (cache_beside(tmp_path / "preview") / "staffblog" / "search").iterdir()
+    os.rename(bundle, f"{bundle}.tmp")
+    for source in ("Pagefind", "the cache"):
+        build = run_pelican(content_copy, tmp_path / "preview", "pelicanconf.py", "-v")
+        assert build.returncode == 0, build.log
+        assert f"pages, from {source}" in " ".join(build.log.split())

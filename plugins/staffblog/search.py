@@ -84,9 +84,7 @@ def run_pagefind(output, settings, executable, staging):
     command = [executable, "--site", output, "--output-path", staging]
     command += ["--quiet", "--glob", "{" + ",".join(searchable_patterns(settings)) + "}"]
     try:
-        finished = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, check=False
-        )
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise SearchIndexError(f"Pagefind took more than {timeout} s indexing {output}") from exc
     except OSError as exc:
@@ -120,7 +118,8 @@ def index_site(output_path, settings):
             run_pagefind(output, settings, executable, staging)
             for old in sorted(glob.glob(os.path.join(cache, "*")), key=os.path.getmtime)[:-1]:
                 shutil.rmtree(old, ignore_errors=True)
-            shutil.copytree(staging, f"{cached}.tmp", copy_function=place)
+            # A build stopped half-way through this copy left part of it: the same files.
+            shutil.copytree(staging, f"{cached}.tmp", copy_function=place, dirs_exist_ok=True)
             os.rename(f"{cached}.tmp", cached)
         pages = indexed_pages(staging)
         shutil.rmtree(os.path.join(output, BUNDLE_DIR), ignore_errors=True)
