@@ -1,6 +1,7 @@
 """`make publish`: drafts and scheduled posts stay private; caches serve a fresh folder."""
 
 import datetime
+import gzip
 import os
 
 from conftest import SEED_URL, cache_beside, run_pelican, run_publish
@@ -9,7 +10,8 @@ SCHEDULED = """\
 Title: Scheduled Secret Post
 Date: {date}
 Author: Barbara Feldman
-Category: Interview Tips
+Category: Scheduledsecretcategory
+Tags: scheduledsecrettag, interviews
 Checklist: Scheduled secret checklist
 Summary: Scheduledsecretsummary words.
 
@@ -23,6 +25,7 @@ Title: Draft Secret Post
 Date: 2014-05-05
 Author: Barbara Feldman
 Category: Interview Tips
+Tags: draftsecrettag
 Status: draft
 
 Draftsecretbody text.
@@ -37,10 +40,13 @@ Draftsecretpage text.
 
 
 def every_file_mentioning(folder, *needles):
+    """Files whose name or bytes hold a needle; the search index's files are gzipped."""
     found = []
     for path in folder.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
+            if data.startswith(b"\x1f\x8b"):
+                data = gzip.decompress(data)
             found += [(path, n) for n in needles if n.encode() in data or n in str(path)]
     return found
 
@@ -51,11 +57,15 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     (content_copy / "articles" / "draft.md").write_text(DRAFT)
     (content_copy / "pages" / "draft-page.md").write_text(DRAFT_PAGE)
     needles = ("Scheduledsecret", "scheduled-secret", "Draftsecret", "draft-secret", "Draft Secret")
+    needles += ("scheduledsecrettag", "draftsecrettag")
 
     published = run_publish(content_copy, tmp_path / "public")
     assert published.returncode == 0, published.log
     assert published.path(SEED_URL).is_file()
     assert every_file_mentioning(published.output, *needles) == []
+    # The search index is read too: the published post's words are found in it.
+    in_index = every_file_mentioning(published.output / "pagefind", "trending to be another year")
+    assert any(path.suffix == ".pf_fragment" for path, _ in in_index)
 
     # The preview shows them, where only the author looks.
     preview = run_pelican(content_copy, tmp_path / "preview")

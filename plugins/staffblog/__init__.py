@@ -1,7 +1,7 @@
 """staffblog: the career-advice blog's Pelican plugin, one module per concern.
 
-``register()`` connects the few receivers that must act while Pelican reads; everything
-else happens in ``build.SiteBuild``, in the order written there.
+``register()`` connects the few receivers that must act while Pelican reads or before it
+writes; everything else happens in ``build.SiteBuild``, in the order written there.
 """
 
 from pelican import signals
@@ -16,4 +16,5 @@ def register():
     signals.page_generator_finalized.connect(build.pages_read)
     signals.generator_init.connect(build.keep_compiled_templates)
     signals.get_generators.connect(build.get_generators)
+    signals.all_generators_finalized.connect(build.drop_empty_tags)
     signals.get_writer.connect(preview.get_writer)

@@ -20,22 +20,15 @@ BLOCK_TAGS = {"p"}  # block elements inside an item that read as one paragraph
 # What an item cannot hold: it prints as one paragraph beside its box.
 FORBIDDEN_TAGS = {"ul", "ol", "blockquote", "pre", "table", "div", "hr", "img"}
 FORBIDDEN_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6"}
-INLINE_MARKS = {
-    # tag: (Markdown delimiter, ReportLab tag or "": the PDF prints code as text)
-    "strong": ("**", "b"),
-    "b": ("**", "b"),
-    "em": ("*", "i"),
-    "i": ("*", "i"),
-    "code": ("`", ""),
-}
+# tag: (Markdown delimiter, ReportLab tag or "": the PDF prints code as text)
+INLINE_MARKS = {"strong": ("**", "b"), "b": ("**", "b"), "em": ("*", "i"), "i": ("*", "i")}
+INLINE_MARKS["code"] = ("`", "")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 MARKDOWN_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # would open an HTML tag or autolink
 # A "{: remind=… }" left as text: Markdown did not read it as an attribute list.
 MISPLACED_TIMING = re.compile(r"\{:?[^{}]*\bremind\s*=[^{}]*\}")
-MISPLACED_HINT = (
-    "put the '{: remind=\"…\" }' on the line right below the item's text "
-    "(no blank line between), indented like the text"
-)
+MISPLACED_HINT = "put the '{: remind=\"…\" }' on the line right below the item's text "
+MISPLACED_HINT += "(no blank line between), indented like the text"
 ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 

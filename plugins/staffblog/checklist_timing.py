@@ -25,10 +25,8 @@ AFTER_RE = re.compile(rf"after {AMOUNT} {UNIT}")
 AFTER_REVERSED_RE = re.compile(rf"{AMOUNT} {UNIT} after")
 EVERY_RE = re.compile(rf"every (?:{AMOUNT} )?(?P<unit>day|week)s?(?:,? (?P<count>{NUMBER}) times)?")
 
-GRAMMAR_HINT = (
-    'write "within N hours|days|weeks", "after N hours|days|weeks" or '
-    '"every N days|weeks[, M times]" (README: "Checklists")'
-)
+GRAMMAR_HINT = 'write "within N hours|days|weeks", "after N hours|days|weeks" or '
+GRAMMAR_HINT += '"every N days|weeks[, M times]" (README: "Checklists")'
 
 
 class TimingError(ValueError):

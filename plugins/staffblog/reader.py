@@ -34,7 +34,6 @@ READING_LIBRARIES = ("pelican", "markdown", "pymdown-extensions", "beautifulsoup
 READING_MODULES = ("reader", "article_text", "checklist_source", "checklist_items")
 READING_MODULES += ("checklist_timing",)
 
-
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?")
 DATE_FORMS = "write YYYY-MM-DD or YYYY-MM-DD HH:MM"
 # Characters a feed cannot carry (XML 1.0), once entities are decoded.
