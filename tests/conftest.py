@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -63,6 +64,40 @@ def run_publish(content, output, env=None, options=()):
     command += ["--settings", str(ROOT / "publishconf.py"), "--"]
     command += ["--cache-path", str(cache_beside(output)), *options]
     return build_with(command, output, env)
+
+
+def interrupted_once_building(arguments, cache, env=None, signal_number=signal.SIGINT):
+    """Run ``python arguments`` as a terminal runs a job (a process group of its own), press
+    Ctrl-C (or send ``signal_number``) once its build makes social cards (a worker draws
+    them into the cache), and return (exit status, output) when every process of the group
+    has ended."""
+    job = subprocess.Popen(
+        [sys.executable, *arguments],
+        cwd=ROOT,
+        env=child_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
+    )
+    try:
+        cards, deadline = Path(cache) / "staffblog" / "images", time.monotonic() + 120
+        while not any(cards.glob("*.jpg")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.killpg(job.pid, signal_number)
+        output = job.communicate(timeout=120)[0]
+        for _ in range(100):  # its workers and Pagefind end with it
+            try:
+                os.killpg(job.pid, 0)
+            except ProcessLookupError:
+                return job.returncode, output
+            time.sleep(0.1)
+        raise AssertionError(f"processes of the stopped job are still running:\n{output}")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(job.pid, signal.SIGKILL)
+        job.wait()
 
 
 def cache_beside(output):

@@ -3,8 +3,18 @@
 import datetime
 import gzip
 import os
+import signal
+from concurrent.futures import ThreadPoolExecutor
 
-from conftest import SEED_URL, cache_beside, run_pelican, run_publish
+from bench import corpus
+from conftest import (
+    ROOT,
+    SEED_URL,
+    cache_beside,
+    interrupted_once_building,
+    run_pelican,
+    run_publish,
+)
 
 SCHEDULED = """\
 Title: Scheduled Secret Post
@@ -126,3 +136,74 @@ def test_a_search_index_left_half_copied_into_the_cache_is_made_again(content_co
         build = run_pelican(content_copy, tmp_path / "preview", "pelicanconf.py", "-v")
         assert build.returncode == 0, build.log
         assert f"pages, from {source}" in " ".join(build.log.split())
+
+
+def test_publishes_started_together_each_wait_for_the_one_running(content_copy, tmp_path):
+    """A cron publish and one started by hand share the cache: each waits its turn instead
+    of failing half-way or leaving the cache spoiled for the next."""
+    with ThreadPoolExecutor(3) as pool:
+        builds = list(pool.map(lambda _: run_publish(content_copy, tmp_path / "public"), "abc"))
+    for build in builds:
+        assert build.returncode == 0, build.log
+    waited = [build for build in builds if "waiting for the build already running" in build.log]
+    assert len(waited) >= 1
+    assert builds[0].path(SEED_URL).is_file()
+    later = run_publish(content_copy, tmp_path / "public", options=["-v"])
+    assert later.returncode == 0, later.log
+    assert "pages, from the cache" in " ".join(later.log.split())
+    assert "checklist PDFs: 0 made, 1 from the cache" in later.log
+
+
+def test_a_content_cache_left_empty_is_made_again(content_copy, tmp_path):
+    """A build stopped (or a full disk) while Pelican wrote its content cache leaves an empty
+    file; the next builds read the posts again instead of stopping."""
+    first = run_pelican(content_copy, tmp_path / "output")
+    assert first.returncode == 0, first.log
+    cache_files = [path for path in cache_beside(tmp_path / "output").iterdir() if path.is_file()]
+    assert any(path.stat().st_size for path in cache_files)
+    for path in cache_files:
+        path.write_bytes(b"")
+    for _ in range(2):
+        again = run_pelican(content_copy, tmp_path / "output")
+        assert again.returncode == 0, again.log
+        assert again.path(SEED_URL).read_bytes() == first.path(SEED_URL).read_bytes()
+
+
+def test_ctrl_c_stops_a_publish_in_one_line_and_publishes_nothing(tmp_path):
+    """Ctrl-C in a publish (the build, its workers and Pagefind get it too): one line says
+    the build stopped, nothing is published or left behind, and the next publish works."""
+    content = tmp_path / "content"
+    settings = corpus.site_settings(tmp_path, corpus.generate(content, 200))
+    env = {"ISSO_DB_PATH": settings["ISSO_DB_PATH"]}
+    public, cache = tmp_path / "public", tmp_path / "cache"
+    command = ["-m", "tools.publish", "--content", str(content), "--output", str(public)]
+    command += ["--settings", str(ROOT / "publishconf.py"), "--", "--cache-path", str(cache)]
+    status, log = interrupted_once_building(command, cache, env)
+    assert status == 1, log
+    assert "the build stopped: Ctrl-C; build again to finish the site" in log
+    assert "nothing was published" in log
+    assert "Traceback" not in log
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "comments.db", "content"]
+
+    again = run_publish(content, public, env=env)
+    assert again.returncode == 0, again.log
+
+
+def test_what_a_killed_publish_left_goes_at_the_next_publish(tmp_path):
+    """A publish killed outright (the machine shut down, the out-of-memory killer) leaves its
+    half-built folder beside the site; the next publish removes it."""
+    content = tmp_path / "content"
+    settings = corpus.site_settings(tmp_path, corpus.generate(content, 200))
+    env = {"ISSO_DB_PATH": settings["ISSO_DB_PATH"]}
+    public, cache = tmp_path / "public", tmp_path / "cache"
+    command = ["-m", "tools.publish", "--content", str(content), "--output", str(public)]
+    command += ["--settings", str(ROOT / "publishconf.py"), "--", "--cache-path", str(cache)]
+    status, log = interrupted_once_building(command, cache, env, signal.SIGKILL)
+    assert status == -signal.SIGKILL, log
+    assert any(path.name.startswith(".output-") for path in tmp_path.iterdir())
+
+    again = run_publish(content, public, env=env)
+    assert again.returncode == 0, again.log
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        *("cache", "comments.db", "content", "public")
+    ]

@@ -9,7 +9,14 @@ import urllib.request
 
 from bs4 import BeautifulSoup
 
-from conftest import SEED_URL, background_process, child_env, free_port
+from bench import corpus
+from conftest import (
+    SEED_URL,
+    background_process,
+    child_env,
+    free_port,
+    interrupted_once_building,
+)
 
 SEED_FILE = "articles/2013/the-value-of-post-interview-follow-up.md"
 
@@ -126,3 +133,14 @@ def test_the_404_page_is_styled_at_any_missing_address(site):
                 assert response.headers["Content-Type"].startswith("text/css")
         home = urljoin(missing, page.find("a", string="Read the latest posts")["href"])
         assert home == f"{base}/"
+
+
+def test_ctrl_c_during_the_devservers_first_build_stops_it_quietly(tmp_path):
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    settings = corpus.site_settings(tmp_path, corpus.generate(content, 200))
+    command = ["-m", "tools.devserver", "--content", str(content), "--port", str(free_port())]
+    command += ["--output", str(tmp_path / "output"), "--", "--cache-path", str(cache)]
+    status, log = interrupted_once_building(command, cache, settings)
+    assert status == 0, log
+    assert log.splitlines()[-1] == "Stopped."
+    assert "Traceback" not in log

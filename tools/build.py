@@ -7,6 +7,8 @@ as ``file[:line]: what is wrong; how to fix it``, never wrapped, with a count. A
 that found any problem exits 1: the site holds what could be built, a publish is refused.
 """
 
+import contextlib
+import fcntl
 import logging
 import os
 import re
@@ -16,6 +18,8 @@ from pelican import get_instance, parse_arguments
 from pelican.log import DEFAULT_LOG_HANDLER, LimitFilter
 
 logger = logging.getLogger("build")
+logger.setLevel(logging.INFO)  # its one message, that a build waits, shows at any verbosity
+LOCK_FILE = "build.lock"  # in CACHE_PATH
 
 # Pelican's own messages about content, in words a writer can act on. Keys are the
 # templates Pelican logs (record.msg); values take the record's arguments.
@@ -81,12 +85,41 @@ class ProblemReport(logging.Handler):
         stream.flush()
 
 
+@contextlib.contextmanager
+def one_build_at_a_time(cache_path):
+    """Builds sharing a cache (a cron publish and one started by hand, `make html` beside the
+    devserver) would write its files at once: each waits for the one running."""
+    os.makedirs(cache_path, exist_ok=True)
+    with open(os.path.join(cache_path, LOCK_FILE), "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            running = lock.read().strip() or "another"
+            logger.info("waiting for the build already running (process %s) to finish", running)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.truncate(0)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        yield
+
+
+def drop_empty_cache_files(cache_path):
+    """Pelican's content cache left empty (a build stopped, or the disk filled, as Pelican wrote
+    it) would stop every build; Pelican reads a missing one as "not cached yet"."""
+    for entry in os.scandir(cache_path):
+        if entry.name != LOCK_FILE and entry.is_file() and entry.stat().st_size == 0:
+            os.remove(entry.path)
+
+
 def run(pelican, report, debug=False):
     """Run one Pelican build; True if it ran to the end, else what stopped it is reported."""
     root = logging.getLogger()
     root.addHandler(report)
     try:
-        pelican.run()
+        with one_build_at_a_time(pelican.settings["CACHE_PATH"]):
+            drop_empty_cache_files(pelican.settings["CACHE_PATH"])
+            pelican.run()
         return True
     except Exception as exc:  # a problem Pelican or the plugin did not expect
         report.add(f"the build stopped: {type(exc).__name__}: {exc}")
@@ -122,7 +155,10 @@ def main(argv=None):
         report.add(f"the settings cannot be used: {type(exc).__name__}: {exc}")
     else:
         report = ProblemReport(settings["PATH"])
-        run(pelican, report, debug)
+        try:
+            run(pelican, report, debug)
+        except KeyboardInterrupt:
+            report.add("the build stopped: Ctrl-C; build again to finish the site")
     report.write(sys.stderr)
     return 1 if report.lines else 0
 

@@ -115,7 +115,11 @@ def main(argv=None):
         if builds.build():
             logger.info("Built in %.2f s; the browser reloads.", time.perf_counter() - started)
 
-    rebuild()
+    try:
+        rebuild()
+    except KeyboardInterrupt:  # Ctrl-C during the first build; later ones are the server's
+        logger.info("Stopped.")
+        return 0
     server = Server()
     for root in (args.content, *WATCHED):
         server.watch(os.path.join(root, "**", "*"), rebuild)

@@ -3,10 +3,12 @@
 Builds with ``publishconf.py`` (through tools/build.py, which lists every problem of
 the build) into a fresh folder beside the output folder (the search index is part of
 the build) and swaps it in only when the build found no problem. Otherwise the fresh
-folder is removed and the previous site stays untouched.
+folder is removed and the previous site stays untouched. What a killed publish left
+beside the site (its fresh folder, or the previous site mid-swap) goes at the next one.
 """
 
 import argparse
+import glob
 import logging
 import os
 import shutil
@@ -29,13 +31,33 @@ def build(content, staging, settings, pelican_options):
         settings,
         *pelican_options,
     ]
-    return subprocess.run(command, check=False).returncode
+    with subprocess.Popen(command) as process:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached the build too: it stops and says why
+            return process.wait()
+
+
+def scratch_folder(kind, parent):
+    """A new folder ``.output-<kind>-<this process>-<random>`` in ``parent``."""
+    return tempfile.mkdtemp(prefix=f".output-{kind}-{os.getpid()}-", dir=parent)
+
+
+def remove_left_by_killed_publishes(parent):
+    for path in glob.glob(os.path.join(parent, ".output-*-*-*")):
+        pid = os.path.basename(path).split("-")[2]
+        try:
+            os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (ValueError, PermissionError):  # not ours, or another user's live process
+            pass
 
 
 def swap_in(staging, output):
     previous = None
     if os.path.exists(output):
-        previous = tempfile.mkdtemp(prefix=".output-previous-", dir=os.path.dirname(output))
+        previous = scratch_folder("previous", os.path.dirname(output))
         os.rmdir(previous)
         os.rename(output, previous)
     os.rename(staging, output)
@@ -47,7 +69,8 @@ def publish(content, output, settings, pelican_options=()):
     output = os.path.abspath(output)
     parent = os.path.dirname(output)
     os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".output-staging-", dir=parent)
+    remove_left_by_killed_publishes(parent)
+    staging = scratch_folder("staging", parent)
     # mkdtemp makes a private (0700) folder; the web server's user must read the site.
     umask = os.umask(0)
     os.umask(umask)

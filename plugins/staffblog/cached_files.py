@@ -12,6 +12,7 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -50,7 +51,8 @@ class CachedFiles:
             if self.pool is None:
                 # fork: the plugin is imported from PLUGIN_PATHS, which is not on sys.path.
                 context = multiprocessing.get_context("fork")
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+                ctrl_c = (signal.SIGINT, signal.SIG_DFL)  # ends a worker at once, silently
+                self.pool = ProcessPoolExecutor(self.workers, context, signal.signal, ctrl_c)
             self.started[cached] = self.pool.submit(make_into, cached, make, arguments)
         return self.started.get(cached)
 
