@@ -169,40 +169,38 @@ def test_a_content_cache_left_empty_is_made_again(content_copy, tmp_path):
         assert again.path(SEED_URL).read_bytes() == first.path(SEED_URL).read_bytes()
 
 
+def publish_stopped_while_building(tmp_path, signal_number):
+    """Publish a 200-post site into ``tmp_path/public``, stopped by ``signal_number`` while it
+    builds; (exit status, output, the next publish)."""
+    content, public, cache = tmp_path / "content", tmp_path / "public", tmp_path / "cache"
+    settings = corpus.site_settings(tmp_path, corpus.generate(content, 200))
+    env = {"ISSO_DB_PATH": settings["ISSO_DB_PATH"]}
+    command = ["-m", "tools.publish", "--content", str(content), "--output", str(public)]
+    command += ["--settings", str(ROOT / "publishconf.py"), "--", "--cache-path", str(cache)]
+    status, log = interrupted_once_building(command, cache, env, signal_number)
+    return status, log, lambda: run_publish(content, public, env=env)
+
+
 def test_ctrl_c_stops_a_publish_in_one_line_and_publishes_nothing(tmp_path):
     """Ctrl-C in a publish (the build, its workers and Pagefind get it too): one line says
     the build stopped, nothing is published or left behind, and the next publish works."""
-    content = tmp_path / "content"
-    settings = corpus.site_settings(tmp_path, corpus.generate(content, 200))
-    env = {"ISSO_DB_PATH": settings["ISSO_DB_PATH"]}
-    public, cache = tmp_path / "public", tmp_path / "cache"
-    command = ["-m", "tools.publish", "--content", str(content), "--output", str(public)]
-    command += ["--settings", str(ROOT / "publishconf.py"), "--", "--cache-path", str(cache)]
-    status, log = interrupted_once_building(command, cache, env)
+    status, log, publish_again = publish_stopped_while_building(tmp_path, signal.SIGINT)
     assert status == 1, log
     assert "the build stopped: Ctrl-C; build again to finish the site" in log
     assert "nothing was published" in log
     assert "Traceback" not in log
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "comments.db", "content"]
-
-    again = run_publish(content, public, env=env)
+    again = publish_again()
     assert again.returncode == 0, again.log
 
 
 def test_what_a_killed_publish_left_goes_at_the_next_publish(tmp_path):
     """A publish killed outright (the machine shut down, the out-of-memory killer) leaves its
     half-built folder beside the site; the next publish removes it."""
-    content = tmp_path / "content"
-    settings = corpus.site_settings(tmp_path, corpus.generate(content, 200))
-    env = {"ISSO_DB_PATH": settings["ISSO_DB_PATH"]}
-    public, cache = tmp_path / "public", tmp_path / "cache"
-    command = ["-m", "tools.publish", "--content", str(content), "--output", str(public)]
-    command += ["--settings", str(ROOT / "publishconf.py"), "--", "--cache-path", str(cache)]
-    status, log = interrupted_once_building(command, cache, env, signal.SIGKILL)
+    status, log, publish_again = publish_stopped_while_building(tmp_path, signal.SIGKILL)
     assert status == -signal.SIGKILL, log
     assert any(path.name.startswith(".output-") for path in tmp_path.iterdir())
-
-    again = run_publish(content, public, env=env)
+    again = publish_again()
     assert again.returncode == 0, again.log
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         *("cache", "comments.db", "content", "public")
