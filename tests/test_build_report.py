@@ -72,6 +72,10 @@ BROKEN = {
         ":5: Tag 'Resume' has the same address /tag/resume/ as 'Résumé' in "
         "{content}/articles/2024/resume.md; use one spelling",
     ),
+    "articles/2024/emoji-tag.md": (
+        f"Title: Emoji\nDate: 2024-03-09\n{GOOD}Tags: 🚀, interviews\n\nBody.\n",
+        ":5: Tag '🚀' has no letter or digit to make its address from; use words",
+    ),
     "articles/2024/timing.md": (
         f"Title: Timing\nDate: 2024-03-07\n{GOOD}Checklist: Calls\n\n"
         '- [ ] Call back\n  {: remind="every few weeks" }\n',

@@ -34,7 +34,18 @@ def missing_field(source, field):
     return f"{source}: has no '{field.title()}:' line, so it was left out; {hint}"
 
 
-PELICAN_MESSAGES = {"Skipping %s: could not find information about '%s'": missing_field}
+SLUGLESS = 'Unable to generate valid slug for %s "%s".'
+
+
+def slugless(kind, name):
+    """None for a tag or category: the plugin names the file and line (validation.py)."""
+    return None if kind in ("Tag", "Category") else SLUGLESS % (kind, name)
+
+
+PELICAN_MESSAGES = {
+    "Skipping %s: could not find information about '%s'": missing_field,
+    SLUGLESS: slugless,
+}
 # Pelican's note that it left out a file it could not read (a path relative to the
 # content folder): the reader has usually said why already (plugins/staffblog/reader.py).
 NOT_PROCESSED = "Could not process %s"
@@ -60,7 +71,8 @@ class ProblemReport(logging.Handler):
             return
         describe = PELICAN_MESSAGES.get(record.msg)
         text = describe(*record.args) if describe else record.getMessage()
-        self.add(text)
+        if text is not None:
+            self.add(text)
 
     def add(self, text):
         line = " ".join(str(text).replace(self.prefix, "").split())
