@@ -142,7 +142,7 @@ def test_publishes_started_together_each_wait_for_the_one_running(content_copy, 
     """A cron publish and one started by hand share the cache: each waits its turn instead
     of failing half-way or leaving the cache spoiled for the next."""
     with ThreadPoolExecutor(3) as pool:
-        builds = list(pool.map(lambda _: run_publish(content_copy, tmp_path / "public"), "abc"))
+        builds = list(pool.map(lambda _: run_publish(content_copy, tmp_path / "public"), range(3)))
     for build in builds:
         assert build.returncode == 0, build.log
     waited = [build for build in builds if "waiting for the build already running" in build.log]

@@ -136,6 +136,7 @@ def test_the_404_page_is_styled_at_any_missing_address(site):
 
 
 def test_ctrl_c_during_the_devservers_first_build_stops_it_quietly(tmp_path):
+    """Ctrl-C before the first preview is served: "Stopped.", no traceback, no process left."""
     content, cache = tmp_path / "content", tmp_path / "cache"
     settings = corpus.site_settings(tmp_path, corpus.generate(content, 200))
     command = ["-m", "tools.devserver", "--content", str(content), "--port", str(free_port())]
