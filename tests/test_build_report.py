@@ -202,3 +202,19 @@ def test_the_report_is_not_wrapped_when_piped(broken_content, tmp_path):
     lines = result.stdout.splitlines()
     for name, line in expected_lines(broken_content).items():
         assert any(line in whole for whole in lines), f"{name}: {line!r} split in\n{result.stdout}"
+
+
+def test_a_build_that_stops_says_why_on_its_last_line_and_counts_no_problem(tmp_path):
+    """A build stopped by the site's code (here a broken template), not by a writer's file:
+    one line says so, after no list or count of problems in files, and the exit status is 1."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    with (theme / "templates" / "tag.html").open("a", encoding="utf-8") as template:
+        template.write("{% if %}")
+    build = run_pelican(
+        ROOT / "content", tmp_path / "output", "pelicanconf.py", "-e", f'THEME="{theme}"'
+    )
+    assert build.returncode == 1, build.log
+    last = build.log.strip().splitlines()[-1]
+    assert last.startswith("the build stopped: TemplateSyntaxError: "), build.log
+    assert "problem" not in build.log and "Traceback" not in build.log, build.log

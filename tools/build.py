@@ -59,6 +59,10 @@ class ProblemReport(logging.Handler):
         self.prefix = os.getcwd() + os.sep
         self.content_folder = content_folder
         self.lines = []
+        self.stopped = None  # why the build did not finish: not a problem in a file
+
+    def stop(self, why):
+        self.stopped = f"the build stopped: {why}"
 
     def emit(self, record):
         if record.msg == NOT_PROCESSED:
@@ -84,17 +88,20 @@ class ProblemReport(logging.Handler):
 
     def write(self, stream):
         """Print the report: nothing when the build was clean."""
-        if not self.lines:
-            return
-        stream.write("\nProblems found in this build:\n")
-        stream.writelines(f"{line}\n" for line in self.lines)
-        count = len(self.lines)
-        stream.write(
-            f"{count} problem{'s' * (count != 1)} in {len(self.files())} "
-            f"file{'s' * (len(self.files()) != 1)}; fix them and build again "
-            "(README: 'When the build complains').\n"
-        )
+        if self.lines:
+            stream.write("\nProblems found in this build:\n")
+            stream.writelines(f"{line}\n" for line in self.lines)
+            count, files = len(self.lines), len(self.files())
+            stream.write(
+                f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}; "
+                "fix them and build again (README: 'When the build complains').\n"
+            )
+        if self.stopped:
+            stream.write(f"{self.stopped}\n")
         stream.flush()
+
+    def failed(self):
+        return bool(self.lines or self.stopped)
 
 
 @contextlib.contextmanager
@@ -134,7 +141,7 @@ def run(pelican, report, debug=False):
             pelican.run()
         return True
     except Exception as exc:  # a problem Pelican or the plugin did not expect
-        report.add(f"the build stopped: {type(exc).__name__}: {exc}")
+        report.stop(f"{type(exc).__name__}: {exc}")
         if debug:
             logger.exception("the build stopped")
         return False
@@ -164,15 +171,15 @@ def main(argv=None):
         pelican, settings = get_instance(args)
     except Exception as exc:
         report = ProblemReport()
-        report.add(f"the settings cannot be used: {type(exc).__name__}: {exc}")
+        report.stop(f"the settings cannot be used: {type(exc).__name__}: {exc}")
     else:
         report = ProblemReport(settings["PATH"])
         try:
             run(pelican, report, debug)
         except KeyboardInterrupt:
-            report.add("the build stopped: Ctrl-C; build again to finish the site")
+            report.stop("Ctrl-C; build again to finish the site")
     report.write(sys.stderr)
-    return 1 if report.lines else 0
+    return 1 if report.failed() else 0
 
 
 if __name__ == "__main__":
