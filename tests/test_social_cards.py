@@ -5,7 +5,7 @@ import re
 import urllib.parse
 import urllib.request
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from conftest import SEED_URL, run_pelican, run_publish
 
@@ -25,7 +25,6 @@ HOSTILE_TITLES = [
     "Собеседование: как написать письмо после встречи",
     "Συνέντευξη και ευχαριστήριο σημείωμα",
     "مقابلة العمل: رسالة الشكر بعد المقابلة",
-    "面接の後のお礼状の書き方と送るタイミング",
     "👩‍💼 Emoji 🎉 and \u202e reversed \u200b text",
     "<script>alert(1)</script> & \"quotes\" 'single' `back` ${x} {{ y }}",
 ]
@@ -102,6 +101,43 @@ def test_long_hostile_and_non_latin_titles_get_cards(content_copy, tmp_path):
             assert title_ink(card) > 2000, HOSTILE_TITLES[day - 1][:40]
         cards.add(meta["og:image"])
     assert len(cards) == len(HOSTILE_TITLES)
+
+
+def test_what_the_card_font_cannot_draw_is_left_out_not_drawn_as_empty_boxes(
+    content_copy, tmp_path
+):
+    """Emoji in a title: the card's font has none, and LinkedIn would show empty boxes. The
+    card is the one of the title without them; the page's alt text keeps them."""
+    titles = ["👩\u200d💼 Five ways 🚀 to follow up 🎉", "Five ways to follow up"]
+    for day, title in enumerate(titles, 1):
+        text = POST.format(title=title, day=day)
+        (content_copy / "articles" / f"emoji-{day}.md").write_text(text, encoding="utf-8")
+    build = run_pelican(content_copy, tmp_path / "output")
+    assert build.returncode == 0, build.log
+    cards = []
+    for day, title in enumerate(titles, 1):
+        meta = card_meta(build.html(f"blog/2015/06/{day:02d}/post-{day}/"))
+        assert meta["og:image:alt"] == title
+        with Image.open(card_file(build, meta["og:image"])) as card:
+            cards.append(card.convert("RGB"))
+    assert ImageChops.difference(*cards).getbbox() is None
+    assert title_ink(cards[0]) > 2000
+
+
+def test_a_title_the_card_font_cannot_draw_at_all_leaves_the_title_area_blank(
+    content_copy, tmp_path
+):
+    """Japanese with the default font (DejaVu has no kana or kanji): no row of boxes; the card
+    still carries the brand and the byline."""
+    text = POST.format(title="面接の後のお礼状の書き方と送るタイミング", day=1)
+    (content_copy / "articles" / "japanese.md").write_text(text, encoding="utf-8")
+    build = run_pelican(content_copy, tmp_path / "output")
+    assert build.returncode == 0, build.log
+    meta = card_meta(build.html("blog/2015/06/01/post-1/"))
+    with Image.open(card_file(build, meta["og:image"])) as card:
+        assert title_ink(card) == 0
+        byline = card.convert("L").crop((80, 520, 1120, 580))
+        assert sum(byline.histogram()[:128]) > 500
 
 
 def made_and_cached(log):

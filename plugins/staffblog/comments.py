@@ -30,8 +30,7 @@ from .files import field_location, read_json, write_json
 
 logger = logging.getLogger(__name__)
 
-MODE_APPROVED = 1
-MODE_DELETED = 4
+MODE_APPROVED, MODE_DELETED = 1, 4  # Isso's comments.mode
 OPEN, CLOSED = "open", "closed"
 
 # Only what a reader may see. Never add `email` or `remote_addr` here.
@@ -227,12 +226,7 @@ def attach_threads(contents, settings):
     for content in contents:
         tid = f"{base}/{content.url}"
         comments, count = stored.tree(stored.rows.get(tid, []))
-        content.comment_thread = CommentThread(
-            id=tid,
-            title=Markup(content.title).striptags(),  # plain text; templates escape it
-            server=server,
-            open=comments_state(content, settings),
-            comments=comments,
-            count=count,
-        )
+        title = Markup(content.title).striptags()  # plain text; templates escape it
+        is_open = comments_state(content, settings)
+        content.comment_thread = CommentThread(tid, title, server, is_open, comments, count)
     stored.save()

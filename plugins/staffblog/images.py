@@ -19,7 +19,7 @@ from .files import field_location
 
 logger = logging.getLogger(__name__)
 
-LAYOUT_VERSION = "2"  # bump when the drawing changes: every file is then made again
+LAYOUT_VERSION = "3"  # bump when the drawing changes: every file is then made again
 CARD = (1200, 630)
 WIDTHS = (480, 800, 1200)  # of a post image's copies (none wider than the file): its srcset
 NO_ALT = "has no alt text, so it was left out; add a line 'Image-Alt: what the picture shows'"
@@ -52,6 +52,18 @@ def card_logo(path, digest):  # digest: another logo under the same name is read
         return ImageOps.contain(image.convert("RGBA"), (400, 100))
 
 
+@functools.lru_cache(maxsize=2)  # per process: a font's character map is read once
+def character_map(path):
+    from reportlab.pdfbase.ttfonts import TTFontFile  # the checklist PDFs' font reader
+
+    return frozenset(ch for ch in map(chr, TTFontFile(path).charToGlyph) if ch.isprintable())
+
+
+def drawable(text, path):
+    """``text`` without controls and what the font at ``path`` lacks (emoji…): empty boxes."""
+    return " ".join("".join(c for c in text if c.isspace() or c in character_map(path)).split())
+
+
 def fitted(text, font, max_lines, width=1040):
     """``text`` in at most ``max_lines`` lines of ``width`` px, cut short with "…"."""
     for chars in range(2 * width // int(font.size), 0, -1):  # from 0.5 em a character
@@ -63,6 +75,7 @@ def fitted(text, font, max_lines, width=1040):
 
 def text_card(title, byline, site_name, accent, logo, font_path):
     """A card drawn from the title and byline: the brand's logo, name and accent."""
+    title, byline, site_name = (drawable(text, font_path) for text in (title, byline, site_name))
     card = Image.new("RGB", CARD, "white")
     draw = ImageDraw.Draw(card)
     draw.rectangle((0, 0, 23, CARD[1]), fill=accent)

@@ -79,11 +79,8 @@ class PreviewWriter(Writer):
     ):  # fmt: skip
         names = self.page_names(name, url, paginated, template_name, kwargs)
         paths = [sanitised_join(self.output_path, page) for page in names]
-        if (
-            self.write_only is None
-            or name in self.write_only
-            or not all(map(os.path.exists, paths))
-        ):
+        unchanged = self.write_only is not None and name not in self.write_only
+        if not unchanged or not all(map(os.path.exists, paths)):
             self.rendered += len(names)
             return super().write_file(
                 name, template, context, relative_urls, paginated, template_name,
@@ -95,12 +92,8 @@ class PreviewWriter(Writer):
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
         shown = elements[: self.settings["FEED_MAX_ITEMS"]]  # as Pelican's writer picks them
-        if (
-            self.write_only is None
-            or not path
-            or any(element.save_as in self.write_only for element in shown)
-            or not os.path.exists(sanitised_join(self.output_path, path))
-        ):
+        changed = self.write_only is None or any(e.save_as in self.write_only for e in shown)
+        if changed or not path or not os.path.exists(sanitised_join(self.output_path, path)):
             return super().write_feed(elements, context, path, *args, **kwargs)
 
     def page_names(self, name, url, paginated, template_name, kwargs):
