@@ -20,12 +20,18 @@ SEED_PAGE = f"{SEED_URL}index.html"
 BROKEN = {
     "articles/2024/impossible.md": (
         f"Title: Impossible\nDate: 2024-02-30 10:00\n{GOOD}\nBody.\n",
-        ":2: Date '2024-02-30 10:00' is not a real date; write YYYY-MM-DD or YYYY-MM-DD HH:MM",
+        ":2: Date '2024-02-30 10:00' is not a real date; write YYYY-MM-DD or YYYY-MM-DD HH:MM, "
+        "e.g. 2024-05-01 09:00",
     ),
     "articles/2024/ambiguous.md": (
         f"Title: Ambiguous\nDate: 02/04/2024\n{GOOD}\nBody.\n",
         ":2: Date '02/04/2024' is not written YYYY-MM-DD (02/04/2024 could be 4 February "
-        "or 2 April); write YYYY-MM-DD or YYYY-MM-DD HH:MM",
+        "or 2 April); write YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2024-05-01 09:00",
+    ),
+    "articles/2024/unpadded.md": (
+        f"Title: Unpadded\nDate: 2024-5-1\n{GOOD}\nBody.\n",
+        ":2: Date '2024-5-1' is not written YYYY-MM-DD; write YYYY-MM-DD or YYYY-MM-DD HH:MM, "
+        "e.g. 2024-05-01 09:00",
     ),
     "articles/2024/modified.md": (
         f"Title: Modified\nDate: 2024-03-01\nModified: last tuesday-ish\n{GOOD}\nBody.\n",
@@ -76,6 +82,18 @@ BROKEN = {
         f"Title: Emoji\nDate: 2024-03-09\n{GOOD}Tags: 🚀, interviews\n\nBody.\n",
         ":5: Tag '🚀' has no letter or digit to make its address from; use words",
     ),
+    "articles/2024/broken-link.md": (
+        f"Title: Broken link\nDate: 2024-03-10\n{GOOD}\nFirst paragraph.\n\n"
+        "See [the other post]({filename}/articles/2024/no-such-post.md).\n",
+        ":8: the link {filename}/articles/2024/no-such-post.md leads to no file in {content}; "
+        "correct it to the path of one, from there (e.g. {filename}/articles/2024/my-post.md, "
+        "{static}/images/photo.jpg)",
+    ),
+    "articles/2024/interview-tips.docx": (
+        b"PK\x03\x04 a word-processor document",
+        ": no post or page is read from a .docx file, so it was left out; save it as text "
+        "named interview-tips.md (pictures go under {content}/images/)",
+    ),
     "articles/2024/timing.md": (
         f"Title: Timing\nDate: 2024-03-07\n{GOOD}Checklist: Calls\n\n"
         '- [ ] Call back\n  {: remind="every few weeks" }\n',
@@ -111,6 +129,7 @@ GOOD_FILES = {
         f"Title: Long Tag\nDate: 2024-03-08\n{GOOD}Tags: {LONG_TAG}\n\nBody.\n"
     ),
     "pages/greek.md": "Title: Greek\nSlug: εργασία\n\nΚαλημέρα.\n",
+    "articles/2024/long-tag.md~": "An editor's backup: not a post, and no problem.\n",
 }
 
 

@@ -35,7 +35,7 @@ READING_MODULES = ("reader", "article_text", "checklist_source", "checklist_item
 READING_MODULES += ("checklist_timing",)
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?")
-DATE_FORMS = "write YYYY-MM-DD or YYYY-MM-DD HH:MM"
+DATE_FORMS = "write YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2024-05-01 09:00"
 # Characters a feed cannot carry (XML 1.0), once entities are decoded.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -47,9 +47,8 @@ class MetadataError(ValueError):
 def checked_date(value):
     """What is wrong with a ``Date:`` value, or None."""
     if not ISO_DATE.fullmatch(value):
-        return (
-            f"is not written YYYY-MM-DD (02/04/2024 could be 4 February or 2 April); {DATE_FORMS}"
-        )
+        why = " (02/04/2024 could be 4 February or 2 April)" if "/" in value else ""
+        return f"is not written YYYY-MM-DD{why}; {DATE_FORMS}"
     try:
         datetime.fromisoformat(value)
     except ValueError:
