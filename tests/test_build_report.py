@@ -94,6 +94,18 @@ BROKEN = {
         ": no post or page is read from a .docx file, so it was left out; save it as text "
         "named interview-tips.md (pictures go under {content}/images/)",
     ),
+    "articles/2024/relative-link.md": (
+        f"Title: Relative link\nDate: 2024-03-11\n{GOOD}\nSee ![the chart](images/chart.png).\n",
+        ":6: the link 'images/chart.png' leads nowhere: it is read from the page's own address; "
+        "link a file under the content folder with {static} or {filename} (e.g. "
+        "{filename}/articles/2024/my-post.md, {static}/images/photo.jpg), or write the whole "
+        "address (https://…)",
+    ),
+    "articles/2024/no-scheme.md": (
+        f"Title: No scheme\nDate: 2024-03-12\n{GOOD}\nSee [our jobs](www.example.com/jobs).\n",
+        ":6: the link 'www.example.com/jobs' has no https:// in front, so it leads nowhere; "
+        "write https://www.example.com/jobs",
+    ),
     "articles/2024/timing.md": (
         f"Title: Timing\nDate: 2024-03-07\n{GOOD}Checklist: Calls\n\n"
         '- [ ] Call back\n  {: remind="every few weeks" }\n',
@@ -129,6 +141,12 @@ GOOD_FILES = {
         f"Title: Long Tag\nDate: 2024-03-08\n{GOOD}Tags: {LONG_TAG}\n\nBody.\n"
     ),
     "pages/greek.md": "Title: Greek\nSlug: εργασία\n\nΚαλημέρα.\n",
+    "articles/2024/good-links.md": (
+        f"Title: Good links\nDate: 2024-03-13\n{GOOD}\n[a](https://example.com) [b](#top) "
+        "[c](/about/) [d](../../../../../authors/) [e]({filename}/pages/about.md) "
+        "<a href='mailto:jobs@example.com'>f</a> `[code](not/a/link)` \\[text\\](not-a-link)\n\n"
+        "```\n[fenced](not/a/link)\n```\n\n    [indented](not/a/link)\n"
+    ),
     "articles/2024/long-tag.md~": "An editor's backup: not a post, and no problem.\n",
 }
 

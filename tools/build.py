@@ -16,7 +16,8 @@ import sys
 
 from pelican import get_instance, parse_arguments
 from pelican.log import DEFAULT_LOG_HANDLER, LimitFilter
-from pelican.readers import Readers
+
+from tools import content_checks
 
 logger = logging.getLogger("build")
 logger.setLevel(logging.INFO)  # its one message, that a build waits, shows at any verbosity
@@ -53,35 +54,6 @@ NOT_PROCESSED = "Could not process %s"
 # Pelican's note of a {filename}, {static} or {attach} link to no file: it names the link
 # as written after the marker, not the post that has it.
 LINK_TO_NOTHING = "Unable to find '%s', skipping url replacement."
-LINK_MARKER = r"[{|](?:filename|static|attach)[}|]"
-
-
-def files_under(folder):
-    for parent, _folders, names in os.walk(folder) if folder else ():
-        yield from (os.path.join(parent, name) for name in names)
-
-
-def files_left_unread(settings):
-    """Files in the post and page folders no reader takes (a post saved as .docx or .txt),
-    which Pelican passes over without a word; not hidden files or editors' backups (name~)."""
-    readable = set(Readers(settings).extensions)
-    content = settings["PATH"]
-    read = {*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]}
-    # Pelican adds each kind's folders to the other's excludes: those are read.
-    apart = {*settings["STATIC_PATHS"], *settings["ARTICLE_EXCLUDES"], *settings["PAGE_EXCLUDES"]}
-    elsewhere = tuple(os.path.join(content, folder) + os.sep for folder in apart - read)
-    for folder in sorted(read):
-        for path in sorted(files_under(os.path.join(content, folder))):
-            name = os.path.basename(path)
-            if name.startswith(".") or name.endswith("~") or path.startswith(elsewhere):
-                continue
-            stem, extension = os.path.splitext(name)
-            if extension[1:] not in readable:
-                kind = f"a {extension} file" if extension else "a file without an extension"
-                yield (
-                    f"{path}: no post or page is read from {kind}, so it was left out; save it "
-                    f"as text named {stem}.md (pictures go under {content}{os.sep}images/)"
-                )
 
 
 class ProblemReport(logging.Handler):
@@ -107,34 +79,13 @@ class ProblemReport(logging.Handler):
                 )
             return
         if record.msg == LINK_TO_NOTHING:
-            for line in self.links_to_nothing(str(record.args[0])):
+            for line in content_checks.places_of_link(self.content_folder, str(record.args[0])):
                 self.add(line)
             return
         describe = PELICAN_MESSAGES.get(record.msg)
         text = describe(*record.args) if describe else record.getMessage()
         if text is not None:
             self.add(text)
-
-    def links_to_nothing(self, target):
-        """A line for each place in the content folder that has the link."""
-        link = re.compile(LINK_MARKER + re.escape(target))
-        folder = self.content_folder or "content"
-        fix = (
-            f"leads to no file in {folder}; correct it to the path of one, from there "
-            "(e.g. {filename}/articles/2024/my-post.md, {static}/images/photo.jpg)"
-        )
-        places = []
-        for path in sorted(files_under(self.content_folder)):
-            try:
-                with open(path, encoding="utf-8") as handle:
-                    lines = list(handle)
-            except (OSError, UnicodeDecodeError):  # a picture, or a file reported already
-                continue
-            for number, text in enumerate(lines, 1):
-                places += [
-                    f"{path}:{number}: the link {m.group()} {fix}" for m in link.finditer(text)
-                ]
-        return places or [f"a link to {target!r} {fix}"]
 
     def add(self, text):
         line = " ".join(str(text).replace(self.prefix, "").split())
@@ -197,7 +148,7 @@ def run(pelican, report, debug=False):
         with one_build_at_a_time(pelican.settings["CACHE_PATH"]):
             drop_empty_cache_files(pelican.settings["CACHE_PATH"])
             pelican.run()
-        for line in files_left_unread(pelican.settings):
+        for line in content_checks.problems(pelican.settings):
             report.add(line)
         return True
     except Exception as exc:  # a problem Pelican or the plugin did not expect
