@@ -76,6 +76,7 @@ def test_problems_are_reported_and_the_post_builds_without_its_image(content_cop
         "missing.md": "Image: images/nowhere.jpg\nImage-Alt: A desk\n",
         "broken.md": "Image: images/broken.jpg\nImage-Alt: A desk\n",
         "outside.md": "Image: ../../../etc/passwd\nImage-Alt: A desk\n",
+        "two-problems.md": "Image: images/nowhere.jpg\n",
     }
     for day, (name, extra) in enumerate(cases.items(), 1):
         title = name.removesuffix(".md").title()
@@ -92,6 +93,8 @@ def test_problems_are_reported_and_the_post_builds_without_its_image(content_cop
         ("missing", "images/nowhere.jpg", "is not a file under content/, so it was left out"),
         ("broken", "images/broken.jpg", "cannot be read (cannot identify image file"),
         ("outside", "../../../etc/passwd", "is not a file under content/, so it was left out"),
+        ("two-problems", "images/nowhere.jpg", "has no alt text, so it was left out"),
+        ("two-problems", "images/nowhere.jpg", "is not a file under content/, so it was left out"),
     ):
         where = f"{content_copy}/articles/{name}.md:5: Image '{image}' {problem}"
         assert any(line.startswith(where) for line in report), (where, report)

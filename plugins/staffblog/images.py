@@ -152,14 +152,15 @@ class Images:
                 data = handle.read()
         except (OSError, RuntimeError):
             data = None
-        problem = (not alt and NO_ALT) or (data is None and NOT_FOUND)
-        if not problem:
+        problems = [p for p in (not alt and NO_ALT, data is None and NOT_FOUND) if p]
+        if not problems:
             try:
                 return self.sized(content, data, alt)
             except Exception as exc:  # whatever Pillow cannot read
-                problem = f"cannot be read ({exc}), so it was left out; save it as JPEG or PNG"
+                problems = [f"cannot be read ({exc}), so it was left out; save it as JPEG or PNG"]
         where = field_location(content.source_path, "image")
-        logger.error("%s: Image %r %s", where, name, problem)
+        for problem in problems:  # both at once: no alt text, and no such file
+            logger.error("%s: Image %r %s", where, name, problem)
         return None
 
     def sized(self, content, data, alt):
