@@ -145,7 +145,8 @@ GOOD_FILES = {
         f"Title: Good links\nDate: 2024-03-13\n{GOOD}\n[a](https://example.com) [b](#top) "
         "[c](/about/) [d](../../../../../authors/) [e]({filename}/pages/about.md) "
         "<a href='mailto:jobs@example.com'>f</a> `[code](not/a/link)` \\[text\\](not-a-link)\n\n"
-        "```\n[fenced](not/a/link)\n```\n\n    [indented](not/a/link)\n"
+        "```\n[fenced](not/a/link)\n```\n\n    [indented](not/a/link)\n\n"
+        "A note.[^1]\n\n[^1]: Footnote text, not a link.\n"
     ),
     "articles/2024/long-tag.md~": "An editor's backup: not a post, and no problem.\n",
 }

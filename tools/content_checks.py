@@ -13,10 +13,11 @@ import re
 from pelican.readers import Readers
 
 MARKER = r"[{|](?:filename|static|attach)[}|]"
-# [text](target "title"), ![alt](target), [id]: target, href="target", src='target'; not \[…\](…)
+# [text](target "title"), ![alt](target), [id]: target, href="target", src='target'; not
+# an escaped \[…\](…) or a footnote's [^1]: text
 LINK = re.compile(
     r"(?<!\\)\]\(\s*<?(?P<inline>[^\s)>]+)"
-    r"|^ {0,3}\[[^\]]+\]:\s*<?(?P<reference>[^\s>]+)"
+    r"|^ {0,3}\[(?!\^)[^\]]+\]:\s*<?(?P<reference>[^\s>]+)"
     r"|\b(?:href|src)\s*=\s*[\"'](?P<attribute>[^\"']*)[\"']"
 )
 # A target that can lead somewhere: a scheme (https:, mailto:), a path from the site's root,
