@@ -55,6 +55,11 @@ BROKEN = {
         ":3: Author 'Jane Unknown' has no bio; correct the name, or add "
         "{content}/authors/jane-unknown.md with 'Name: Jane Unknown'",
     ),
+    "articles/2024/no-author.md": (
+        "Title: No author\nDate: 2024-03-14\nCategory: Tips\n\nBody.\n",
+        ": has no 'Author:' name, so it was credited to 'Staffing Insights Team' (AUTHOR in "
+        "pelicanconf.py), who has no bio; write 'Author:' and your name as in your bio",
+    ),
     "articles/2024/control.md": (
         f"Title: Bell \x07 ringer\nDate: 2024-03-04\n{GOOD}\nBody.\n",
         ":1: Title holds an invisible control character (U+0007); type that line again",

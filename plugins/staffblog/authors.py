@@ -57,9 +57,7 @@ def read_bio(path, pelican_settings):
     if not name:
         raise AuthorBioError(f"{path}: has no 'Name:' line; add one, e.g. 'Name: Dana Smith'")
     if not content.strip():
-        raise AuthorBioError(
-            f"{path}: the bio of {name!r} has no text; write it under the metadata"
-        )
+        raise AuthorBioError(f"{path}: the bio has no text; write it under the metadata lines")
     links = []
     for key, label in LINK_FIELDS:
         value = str(metadata.get(key, "")).strip()
@@ -125,6 +123,11 @@ def report_unknown(content, author, bio, settings):
         logger.error(
             f"{where}: Author {name!r} is spelled {bio.name!r} in the bio {bio.source_path}; "
             f"write 'Author: {bio.name}'"
+        )
+    elif not ({"author", "authors"} & content.metadata.keys()):  # credited to AUTHOR
+        logger.error(
+            f"{where}: has no 'Author:' name, so it was credited to {name!r} (AUTHOR in "
+            "pelicanconf.py), who has no bio; write 'Author:' and your name as in your bio"
         )
     else:
         logger.error(

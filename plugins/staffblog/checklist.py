@@ -200,14 +200,10 @@ def markdown_document(checklist):
 def write(generator, writer, checklists):
     """Each checklist's page and Markdown file, and the index of them all."""
 
-    def write_page(save_as, template, **variables):
+    def write_page(save_as, name, **variables):
+        template, relative = generator.get_template(name), generator.settings["RELATIVE_URLS"]
         writer.write_file(
-            save_as,
-            generator.get_template(template),
-            generator.context,
-            relative_urls=generator.settings["RELATIVE_URLS"],
-            page_name=template,
-            **variables,
+            save_as, template, generator.context, relative, page_name=name, **variables
         )
 
     for checklist in checklists:
