@@ -65,6 +65,7 @@ class ProblemReport(logging.Handler):
         self.content_folder = content_folder
         self.lines = []
         self.stopped = None  # why the build did not finish: not a problem in a file
+        self.links_to_nothing = set()  # Pelican warns of one at each rendering of its post
 
     def stop(self, why):
         self.stopped = f"the build stopped: {why}"
@@ -79,8 +80,11 @@ class ProblemReport(logging.Handler):
                 )
             return
         if record.msg == LINK_TO_NOTHING:
-            for line in content_checks.places_of_link(self.content_folder, str(record.args[0])):
-                self.add(line)
+            target = str(record.args[0])
+            if target not in self.links_to_nothing:  # the content folder is searched once
+                self.links_to_nothing.add(target)
+                for line in content_checks.places_of_link(self.content_folder, target):
+                    self.add(line)
             return
         describe = PELICAN_MESSAGES.get(record.msg)
         text = describe(*record.args) if describe else record.getMessage()

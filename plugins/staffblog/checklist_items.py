@@ -20,9 +20,9 @@ BLOCK_TAGS = {"p"}  # block elements inside an item that read as one paragraph
 # What an item cannot hold: it prints as one paragraph beside its box.
 FORBIDDEN_TAGS = {"ul", "ol", "blockquote", "pre", "table", "div", "hr", "img"}
 FORBIDDEN_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6"}
-# tag: (Markdown delimiter, ReportLab tag or "": the PDF prints code as text)
-INLINE_MARKS = {"strong": ("**", "b"), "b": ("**", "b"), "em": ("*", "i"), "i": ("*", "i")}
-INLINE_MARKS["code"] = ("`", "")
+# (Markdown delimiter, ReportLab tag) of each inline tag; the PDF prints code as plain text.
+BOLD, ITALIC, CODE = ("**", "b"), ("*", "i"), ("`", "")
+INLINE_MARKS = {"strong": BOLD, "b": BOLD, "em": ITALIC, "i": ITALIC, "code": CODE}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 MARKDOWN_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # would open an HTML tag or autolink
 # A "{: remind=… }" left as text: Markdown did not read it as an attribute list.

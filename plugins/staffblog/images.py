@@ -61,7 +61,8 @@ def character_map(path):
 
 def drawable(text, path):
     """``text`` without controls and what the font at ``path`` lacks (emoji…): empty boxes."""
-    return " ".join("".join(c for c in text if c.isspace() or c in character_map(path)).split())
+    characters = character_map(path)
+    return " ".join("".join(c for c in text if c.isspace() or c in characters).split())
 
 
 def fitted(text, font, max_lines, width=1040):
