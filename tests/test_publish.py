@@ -7,6 +7,8 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
+from PIL import Image
+
 from bench import corpus
 from conftest import (
     ROOT,
@@ -25,8 +27,10 @@ Category: Scheduledsecretcategory
 Tags: scheduledsecrettag, interviews
 Checklist: Scheduled secret checklist
 Summary: Scheduledsecretsummary words.
+Image: images/scheduled-secret-photo.png
+Image-Alt: A secret
 
-Scheduledsecretbody text.
+Scheduledsecretbody text. ![A secret too]({{static}}../images/scheduled-secret-chart.png)
 
 - [ ] Scheduledsecretitem one
 """
@@ -39,7 +43,8 @@ Category: Draftsecretcategory
 Tags: draftsecrettag, interviews
 Status: draft
 
-Draftsecretbody text.
+Draftsecretbody text, with a published post's picture:
+![A note]({static}/images/2013/follow-up-note.jpg)
 """
 
 DRAFT_PAGE = """\
@@ -62,9 +67,16 @@ def every_file_mentioning(folder, *needles):
     return found
 
 
+def add_scheduled_post(content, date):
+    """The post, its picture and a chart in its text, under names that give it away."""
+    (content / "articles" / "scheduled.md").write_text(SCHEDULED.format(date=date))
+    for name in ("scheduled-secret-photo.png", "scheduled-secret-chart.png"):
+        Image.new("RGB", (600, 400), "teal").save(content / "images" / name)
+
+
 def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_path):
     tomorrow = datetime.date.today() + datetime.timedelta(days=2)
-    (content_copy / "articles" / "scheduled.md").write_text(SCHEDULED.format(date=tomorrow))
+    add_scheduled_post(content_copy, tomorrow)
     (content_copy / "articles" / "draft.md").write_text(DRAFT)
     (content_copy / "pages" / "draft-page.md").write_text(DRAFT_PAGE)
     needles = ("Scheduledsecret", "scheduled-secret", "Draftsecret", "draft-secret", "Draft Secret")
@@ -74,6 +86,8 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     assert published.returncode == 0, published.log
     assert published.path(SEED_URL).is_file()
     assert every_file_mentioning(published.output, *needles) == []
+    # A picture a draft shares with a published post is published.
+    assert published.path("images/2013/follow-up-note.jpg").is_file()
     # The search index is read too: the published post's words are found in it.
     in_index = every_file_mentioning(published.output / "pagefind", "trending to be another year")
     assert any(path.suffix == ".pf_fragment" for path, _ in in_index)
@@ -83,6 +97,7 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     assert preview.returncode == 0, preview.log
     assert preview.path(f"blog/{tomorrow:%Y/%m/%d}/scheduled-secret-post/").is_file()
     assert preview.path("drafts/draft-secret-post/").is_file()
+    assert preview.path("images/scheduled-secret-chart.png").is_file()
     # The draft's own tag and category have no page: named on it, but not linked.
     draft = preview.html("drafts/draft-secret-post/")
     assert "draftsecrettag" in draft.get_text() and "Draftsecretcategory" in draft.get_text()
@@ -95,13 +110,15 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
 
 def test_a_scheduled_post_is_published_by_the_first_publish_after_its_date(content_copy, tmp_path):
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
-    (content_copy / "articles" / "scheduled.md").write_text(SCHEDULED.format(date=yesterday))
+    add_scheduled_post(content_copy, yesterday)
     published = run_publish(content_copy, tmp_path / "public")
     assert published.returncode == 0, published.log
     url = f"blog/{yesterday:%Y/%m/%d}/scheduled-secret-post/"
     assert "Scheduledsecretbody" in published.path(url).read_text()
     assert published.path("checklists/scheduled-secret-post/").is_file()
     assert "Scheduled Secret Post" in published.path("feed/index.xml").read_text()
+    for name in ("scheduled-secret-photo.png", "scheduled-secret-chart.png"):
+        assert published.path(f"images/{name}").is_file()
 
 
 def test_a_publish_into_a_fresh_folder_reuses_the_cache(content_copy, tmp_path):

@@ -6,7 +6,7 @@ writes; everything else happens in ``build.SiteBuild``, in the order written the
 
 from pelican import signals
 
-from . import build, preview, reader
+from . import build, drafts, preview, reader
 
 
 def register():
@@ -16,5 +16,6 @@ def register():
     signals.page_generator_finalized.connect(build.pages_read)
     signals.generator_init.connect(build.keep_compiled_templates)
     signals.get_generators.connect(build.get_generators)
-    signals.all_generators_finalized.connect(build.drop_empty_tags)
+    signals.all_generators_finalized.connect(drafts.drop_empty_tags)
+    signals.static_generator_finalized.connect(drafts.withhold_pictures)
     signals.get_writer.connect(preview.get_writer)

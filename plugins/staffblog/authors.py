@@ -68,11 +68,10 @@ def read_bio(path, pelican_settings):
         elif value:
             links.append((label, f"mailto:{value}" if key == "email" else value))
     photo = str(metadata.get("photo", "")).strip()
-    content_root = pelican_settings["PATH"]
-    if photo and not os.path.isfile(os.path.join(content_root, photo)):
+    if photo and not os.path.isfile(os.path.join(pelican_settings["PATH"], photo)):
         raise AuthorBioError(
-            f"{field_location(path, 'photo')}: Photo {photo!r} is not a file under "
-            f"{content_root}; correct the path or remove the line"
+            f"{field_location(path, 'photo')}: Photo {photo!r} is not a file under content/; "
+            "correct the path (images/…/x.jpg) or remove the line"
         )
     return AuthorBio(
         name=name,

@@ -15,7 +15,7 @@ import os
 
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
-from pelican.generators import ArticlesGenerator, Generator
+from pelican.generators import Generator
 
 from . import article_text, authors, checklist, comments, images, preview, search, validation
 from . import settings as plugin_settings
@@ -115,11 +115,3 @@ def pages_read(generator):  # page_generator_finalized
         generator.hidden_translations + generator.draft_pages + generator.draft_translations
     )
     generator.pages[:] = [page for page in generator.pages if validation.plain_address(page)]
-
-
-def drop_empty_tags(generators):  # all_generators_finalized
-    """pelican-related-posts looks up drafts' tags in Pelican's (a defaultdict), which adds
-    them empty: Pelican would write their pages, naming a scheduled post's tags."""
-    for tags in (each.tags for each in generators if isinstance(each, ArticlesGenerator)):
-        for tag in [tag for tag, articles in tags.items() if not articles]:
-            del tags[tag]

@@ -63,8 +63,7 @@ class CachedFiles:
 
     def finish(self):
         """Wait for the workers, make what they did not, copy each file into place."""
-        made = dict.fromkeys(self.labels, 0)
-        reused = dict.fromkeys(self.labels, 0)
+        made, reused = dict.fromkeys(self.labels, 0), dict.fromkeys(self.labels, 0)
         for kind, target, cached, source_path, make, arguments, future in self.queued:
             made_here = future is not None
             if made_here:

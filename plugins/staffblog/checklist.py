@@ -29,7 +29,6 @@ PDF_LAYOUT_VERSION = "4"  # bump when the layout changes: cached PDFs are then m
 class Checklist:
     title: str
     slug: str
-    source_path: str
     article: object  # the pelican Article the list comes from
     items: tuple
     url: str
@@ -50,13 +49,6 @@ class Checklist:
     @property
     def article_absolute_url(self):
         return f"{self.site_url}/{self.article.url}"
-
-    @property
-    def description(self):
-        return (
-            f"A printable checklist of {len(self.items)} steps from the article "
-            f"“{self.article.title}”, with PDF, Markdown and calendar reminders."
-        )
 
 
 OUTPUTS = {"url": "URL", "save_as": "SAVE_AS", "pdf_url": "PDF_SAVE_AS", "md_url": "MD_SAVE_AS"}
@@ -90,7 +82,6 @@ def build_checklist(article, settings):
     return Checklist(
         title=title,
         slug=slug,
-        source_path=article.source_path,
         article=article,
         items=tuple(item.with_links(base_url, resolve_link) for item in task_list.items),
         site_name=settings["SITENAME"],
@@ -103,7 +94,9 @@ def build_checklist(article, settings):
 
 
 def pdf_fields(checklist):
-    """What the PDF shows, as plain data (checklist_pdf.PdfChecklist's fields)."""
+    """What the PDF shows, as JSON data (a worker may get it); ``items``: (ReportLab paragraph
+    markup, a plain line printed small under it: its reminder, or ""). brand.py adds ``logo``
+    ([image file, width, height, hash] or []) and ``accent`` (of links and the rule)."""
     return {
         "title": checklist.title,
         "site_name": checklist.site_name,
@@ -115,15 +108,14 @@ def pdf_fields(checklist):
             [item.pdf_markup, f"Reminder: {item.timing.description}" if item.timing else ""]
             for item in checklist.items
         ],
-        "interview_date_line": bool(checklist.timed_items),
+        "interview_date_line": bool(checklist.timed_items),  # for the date reminders count from
     }
 
 
 def render_pdf(fields, fonts, page_size):
-    """The PDF of ``fields`` (PdfChecklist's, as JSON data: a worker may get them)."""
-    from .checklist_pdf import PdfChecklist, render  # ReportLab is loaded only to make a PDF
+    from .checklist_pdf import render  # ReportLab's layout is loaded only to make a PDF
 
-    return render(PdfChecklist(**fields), fonts, page_size)
+    return render(fields, fonts, page_size)
 
 
 def missing_glyphs(checklist, settings):
@@ -144,7 +136,7 @@ def missing_glyphs(checklist, settings):
         if missing:
             found, names = True, ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
             logger.error(
-                f"{checklist.source_path}: checklist {where}: the PDF font has no {names} "
+                f"{checklist.article.source_path}: checklist {where}: the PDF font has no {names} "
                 "(change the text or CHECKLIST_PDF_FONTS); the checklist was not made"
             )
     return found
@@ -172,8 +164,8 @@ def collect(articles, settings, output_path, files, pdf_brand):
         first = checklists.get(checklist.save_as)
         if first is not None:
             logger.error(
-                f"{article.source_path}: checklist URL '/{checklist.url}' is already the "
-                f"checklist of {first.source_path}; give one of them another 'Checklist-Slug:'"
+                f"{article.source_path}: checklist URL '/{checklist.url}' is already the checklist "
+                f"of {first.article.source_path}; give one of them another 'Checklist-Slug:'"
             )
             continue
         fields = {**pdf_fields(checklist), **pdf_brand}

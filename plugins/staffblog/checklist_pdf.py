@@ -6,7 +6,8 @@ a TTF costs far more than laying out a page.
 """
 
 import io
-from dataclasses import dataclass
+from collections import namedtuple
+from types import SimpleNamespace
 from xml.sax.saxutils import escape as pdf_escape  # &, < and > for ReportLab's markup
 
 from reportlab import platypus, rl_config
@@ -35,26 +36,8 @@ class PdfSettingsError(ValueError):
     """A CHECKLIST_PDF_* setting that cannot be used."""
 
 
-@dataclass(frozen=True)
-class PdfChecklist:
-    title: str
-    site_name: str
-    site_url: str
-    article_title: str
-    article_url: str
-    page_url: str
-    # (ReportLab paragraph markup: escaped text with <b>, <i>, <font>, <a>; plain text
-    # printed small under it, its reminder timing, or "")
-    items: tuple
-    interview_date_line: bool = False  # a line to write the date the reminders count from
-    logo: tuple = ()  # (image file, width, height, its hash) or (): brand.py
-    accent: str = "#0b5cad"  # links and the rule under the logo
-
-
-@dataclass(frozen=True)
-class FontFamily:
-    name: str
-    glyphs: frozenset  # code points every style of the family can draw
+# The family's regular font name, and the code points every style of it can draw.
+FontFamily = namedtuple("FontFamily", "name glyphs")
 
 
 def font_family(fonts):
@@ -93,13 +76,10 @@ class CheckItem(Flowable):
     def __init__(self, paragraph):
         super().__init__()
         self.paragraph = paragraph
-        self._height = 0
 
-    def wrap(self, available_width, available_height):
-        _, self._height = self.paragraph.wrap(
-            available_width - BOX_SIZE - BOX_GAP, available_height
-        )
-        return available_width, self._height
+    def wrap(self, width, height):  # the room there is; returns the room it takes
+        _, self._height = self.paragraph.wrap(width - BOX_SIZE - BOX_GAP, height)
+        return width, self._height
 
     def draw(self):
         canvas = self.canv
@@ -142,8 +122,10 @@ def styles(family):
     }
 
 
-def render(checklist, fonts, size_name):
-    """The PDF's bytes. The same input gives the same bytes (ReportLab's invariant mode)."""
+def render(fields, fonts, size_name):
+    """The PDF's bytes of ``fields`` (checklist.pdf_fields). The same input gives the same
+    bytes (ReportLab's invariant mode)."""
+    checklist = SimpleNamespace(**fields)
     family = font_family(fonts)
     style = styles(family)
     buffer = io.BytesIO()

@@ -59,10 +59,6 @@ class Comment:
     text: str = ""  # sanitized HTML (a markupsafe.Markup) from Isso's renderer
     replies: list = field(default_factory=list)
 
-    @property
-    def anchor(self):  # the id Isso's client gives it: permalinks keep working
-        return f"isso-{self.id}"
-
 
 @dataclass
 class CommentThread:
