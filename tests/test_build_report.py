@@ -106,6 +106,19 @@ BROKEN = {
         "{filename}/articles/2024/my-post.md, {static}/images/photo.jpg), or write the whole "
         "address (https://…)",
     ),
+    "articles/2024/wrong-depth.md": (
+        f"Title: Wrong depth\nDate: 2024-03-14\n{GOOD}\nSee ![the chart](../images/chart.png).\n",
+        ":6: the link '../images/chart.png' leads to no page or file of the site (it would be "
+        "/blog/2024/03/14/images/chart.png); correct it, or link the post or picture with "
+        "{filename} or {static} (e.g. {filename}/articles/2024/my-post.md, "
+        "{static}/images/photo.jpg)",
+    ),
+    "articles/2024/old-address.md": (
+        f"Title: Old address\nDate: 2024-03-15\n{GOOD}\n"
+        f"Read [our first post](/{SEED_URL.replace('/31/', '/13/')}#tips).\n",
+        f":6: the link '/{SEED_URL.replace('/31/', '/13/')}#tips' leads to no page or file of "
+        f"the site (it would be /{SEED_URL.replace('/31/', '/13/')})",
+    ),
     "articles/2024/no-scheme.md": (
         f"Title: No scheme\nDate: 2024-03-12\n{GOOD}\nSee [our jobs](www.example.com/jobs).\n",
         ":6: the link 'www.example.com/jobs' has no https:// in front, so it leads nowhere; "
@@ -149,6 +162,9 @@ GOOD_FILES = {
     "articles/2024/good-links.md": (
         f"Title: Good links\nDate: 2024-03-13\n{GOOD}\n[a](https://example.com) [b](#top) "
         "[c](/about/) [d](../../../../../authors/) [e]({filename}/pages/about.md) "
+        f"[g](/images/2013/follow-up-note.jpg) [h](/about/?from=post#team) [i](/{SEED_URL}) "
+        '<img src="../../../../../feed/atom/index.xml" alt="j"> [k](//example.com/x) '
+        "[l](../../../../../../../about/) [m](/search/?q=follow%20up) [n](/%61bout/) "
         "<a href='mailto:jobs@example.com'>f</a> `[code](not/a/link)` \\[text\\](not-a-link)\n\n"
         "```\n[fenced](not/a/link)\n```\n\n    [indented](not/a/link)\n\n"
         "A note.[^1]\n\n[^1]: Footnote text, not a link.\n"

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 
-from pelican import get_instance, parse_arguments
+from pelican import get_instance, parse_arguments, signals
 from pelican.log import DEFAULT_LOG_HANDLER, LimitFilter
 
 from tools import content_checks
@@ -148,11 +148,13 @@ def run(pelican, report, debug=False):
     """Run one Pelican build; True if it ran to the end, else what stopped it is reported."""
     root = logging.getLogger()
     root.addHandler(report)
+    addresses = content_checks.Addresses()
+    signals.all_generators_finalized.connect(addresses.collect)
     try:
         with one_build_at_a_time(pelican.settings["CACHE_PATH"]):
             drop_empty_cache_files(pelican.settings["CACHE_PATH"])
             pelican.run()
-        for line in content_checks.problems(pelican.settings):
+        for line in content_checks.problems(pelican.settings, addresses):
             report.add(line)
         return True
     except Exception as exc:  # a problem Pelican or the plugin did not expect
@@ -161,6 +163,7 @@ def run(pelican, report, debug=False):
             logger.exception("the build stopped")
         return False
     finally:
+        signals.all_generators_finalized.disconnect(addresses.collect)
         root.removeHandler(report)
 
 

@@ -2,13 +2,15 @@
 
 tools/build.py adds these lines to a build's report, ``file[:line]: what; how to fix it``:
 a post saved in a format no reader takes, a link with no address a reader can follow (a
-relative path, a web address without https://), and the places of a {filename}/{static}
-link that leads to no file.
+relative path, a web address without https://), a link from the site's root or out of the
+page's folder to no file of the written site, and the places of a {filename}/{static} link
+that leads to no file.
 """
 
 import functools
 import os
 import re
+from urllib.parse import unquote, urljoin, urlsplit
 
 from pelican.readers import Readers
 
@@ -23,10 +25,26 @@ LINK = re.compile(
 # A target that can lead somewhere: a scheme (https:, mailto:), a path from the site's root,
 # a fragment or query, one of Pelican's {markers}, or out of the page's own folder (../).
 FOLLOWABLE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|[/#?{|]|(?:\./)?\.\./|$")
+# Of those, a path from the site's root (not //host/…) or out of the page's folder: checked
+# against the written site once the build ends.
+SITE_LINK = re.compile(r"/(?!/)|(?:\./)?\.\./")
 CODE_SPAN = re.compile(r"(`+).*?\1")
 FENCE = re.compile(r" {0,3}(```|~~~)")
 OWN_ADDRESS = re.compile(r"(?:url|save_as)\s*:", re.IGNORECASE)
 EXAMPLE_LINKS = "{filename}/articles/2024/my-post.md, {static}/images/photo.jpg"
+
+
+class Addresses(dict):
+    """{source file: URL} of each post and page a build writes, from Pelican's generators."""
+
+    KINDS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
+
+    def collect(self, generators):  # all_generators_finalized: what is written is settled
+        for generator in generators:
+            for kind in (*self.KINDS, "translations", "hidden_translations"):
+                for content in getattr(generator, kind, ()):
+                    if content.save_as:  # not a draft in a publish
+                        self[content.source_path] = content.url
 
 
 def files_under(folder):
@@ -58,8 +76,9 @@ def source_files(settings):
                 yield path, os.path.splitext(name)[1][1:] in readable
 
 
-def problems(settings):
-    """A line for each file no reader takes and each link no reader can follow."""
+def problems(settings, addresses):
+    """A line for each file no reader takes and each link no reader can follow.
+    ``addresses``: {source file: URL} of each post and page the build wrote."""
     images = os.path.join(settings["PATH"], "images")
     # Every post and page is an index.html in a folder of its own (blog/…/slug/, about/):
     # a relative link that does not climb out of it (images/x.jpg, jobs/) finds nothing.
@@ -72,22 +91,62 @@ def problems(settings):
                 f"{path}: no post or page is read from {kind}, so it was left out; save it "
                 f"as text named {stem}.md (pictures go under {images}{os.sep})"
             )
-        elif own_folders and extension in (".md", ".markdown", ".mkd", ".mdown"):
-            yield from links_to_nowhere(path, os.stat(path).st_mtime_ns)
+        elif extension in (".md", ".markdown", ".mkd", ".mdown"):
+            found, site_links = links_of(path, os.stat(path).st_mtime_ns, own_folders)
+            yield from found
+            for number, target in site_links if path in addresses else ():
+                address = written_address(settings, addresses[path], target)
+                if address is not None:
+                    yield (
+                        f"{path}:{number}: the link {target!r} leads to no page or file of the "
+                        f"site (it would be {address}); correct it, or link the post or picture "
+                        f"with {{filename}} or {{static}} (e.g. {EXAMPLE_LINKS})"
+                    )
+
+
+def written_address(settings, url, target):
+    """The address ``target`` has from the page at ``url`` when no file of the written site is
+    there (a folder: its index.html); None when one is, or it is not the site's to judge."""
+    site = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
+    address = urlsplit(urljoin(f"{site}/{url}", target)).path
+    if not address.startswith(f"{site}/"):
+        return None  # beside the site on its server
+    output = os.path.abspath(settings["OUTPUT_PATH"])
+    path = os.path.normpath(os.path.join(output, unquote(address[len(site) + 1 :])))
+    inside = path == output or path.startswith(output + os.sep)
+    found = inside and (os.path.isfile(path) or os.path.isfile(os.path.join(path, "index.html")))
+    return None if found else address
 
 
 # The devserver builds again and again in one process: only an edited file is read again.
 @functools.lru_cache(maxsize=4096)
-def links_to_nowhere(path, modified):
-    """Links of a Markdown file that lead nowhere from the page's own folder."""
-    return tuple(each_link_to_nowhere(path))
+def links_of(path, modified, own_folders):
+    """(a line for each link of a Markdown file that leads nowhere wherever the page is,
+    (line number, target) of each link from the site's root or out of the page's folder)."""
+    found, site_links = [], []
+    for number, target, own_address in each_link(path):
+        where = f"{path}:{number}: the link {target!r}"
+        if SITE_LINK.match(target):
+            site_links.append((number, target))
+        elif target.lower().startswith("www."):
+            found.append(
+                f"{where} has no https:// in front, so it leads nowhere; write https://{target}"
+            )
+        elif own_folders and not own_address and not FOLLOWABLE.match(target):
+            found.append(
+                f"{where} leads nowhere: it is read from the page's own address; link a "
+                f"file under the content folder with {{static}} or {{filename}} (e.g. "
+                f"{EXAMPLE_LINKS}), or write the whole address (https://…)"
+            )
+    return tuple(found), tuple(site_links)
 
 
-def each_link_to_nowhere(path):
+def each_link(path):
+    """(line number, target, whether the file sets its own URL:/Save_as:) of each link of a
+    Markdown file, outside code."""
     lines, in_code = text_lines(path), False
     metadata = lines[: next((n for n, line in enumerate(lines) if not line.strip()), 0)]
-    if any(OWN_ADDRESS.match(line) for line in metadata):
-        return  # a URL: or Save_as: of its own: its folder is not known here
+    own_address = any(OWN_ADDRESS.match(line) for line in metadata)
     for number, line in enumerate(lines, 1):
         if FENCE.match(line):
             in_code = not in_code
@@ -95,18 +154,7 @@ def each_link_to_nowhere(path):
         if in_code or line.startswith(("    ", "\t")) or not may_link:  # code, or no link
             continue
         for found in LINK.finditer(CODE_SPAN.sub("", line)):
-            target = next(value for value in found.groups() if value is not None)
-            if FOLLOWABLE.match(target):
-                continue
-            where = f"{path}:{number}: the link {target!r}"
-            if target.lower().startswith("www."):
-                yield f"{where} has no https:// in front, so it leads nowhere; write https://{target}"
-            else:
-                yield (
-                    f"{where} leads nowhere: it is read from the page's own address; link a "
-                    f"file under the content folder with {{static}} or {{filename}} (e.g. "
-                    f"{EXAMPLE_LINKS}), or write the whole address (https://…)"
-                )
+            yield number, next(v for v in found.groups() if v is not None), own_address
 
 
 def places_of_link(content_folder, target):
