@@ -192,6 +192,12 @@ def test_without_javascript_every_item_shows_and_prints(browser, site_url, site)
             assert labels.nth(index).is_visible()
         assert not page.locator("[data-checklist-calendar]").is_visible()
         assert page.locator("[data-checklist-nojs]").is_visible()
+        # Clear is a plain reset button of the form the boxes belong to.
+        boxes = page.locator(".checklist__box")
+        boxes.nth(0).check()
+        boxes.nth(3).check()
+        page.get_by_role("button", name="Clear").click()
+        assert [boxes.nth(i).is_checked() for i in range(5)] == [False] * 5
 
         page.emulate_media(media="print")
         printed = PdfReader(BytesIO(page.pdf()))

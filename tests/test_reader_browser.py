@@ -68,6 +68,20 @@ def test_search_finds_checklist_pages_as_you_type(page, reader_site_url):
     assert "127.0.0.1" not in excerpts and "http" not in excerpts
 
 
+def test_a_checklist_is_found_by_the_words_of_its_steps(page, site, site_url):
+    # "selects" is only in the second step's text: not in the checklist's title, its
+    # reminders or its header. Pagefind leaves out what is in a <form> or <label>.
+    checklist = site.html("checklists/the-value-of-post-interview-follow-up/")
+    steps = " ".join(label.get_text() for label in checklist.select(".checklist__label"))
+    assert "selects" in steps
+    assert "selects" not in checklist.select_one(".checklist-calendar").get_text()
+    page.goto(f"{site_url}/search/?q=selects")
+    paths = result_paths(page)
+    assert "/checklists/the-value-of-post-interview-follow-up/" in paths
+    excerpt = page.locator(".search-result", has_text="Post-interview follow-up checklist")
+    assert any("selects" in mark for mark in excerpt.locator("mark").all_inner_texts())
+
+
 @pytest.mark.parametrize("word", ["Zebraunicorn", "Subscribe", "RSS"])
 def test_drafts_and_listings_are_not_found(page, reader_site_url, word):
     # The draft's only word; a word only listings have ("Subscribe to <topic>"); one only

@@ -4,11 +4,12 @@
 // Markup (theme/templates/checklist.html):
 //   [data-checklist=<slug>]            the checklist, with data-checklist-title, -url, -site
 //                                      and -reminder-time (HH:MM, when each reminder alarms)
-//   [data-checklist-item=<id>]         one item; timed items also carry
-//                                      data-checklist-offset-days (days after the interview),
-//                                      data-checklist-rrule (RFC 5545 RRULE value or ""),
-//                                      data-checklist-summary and data-checklist-text
-//   [data-checklist-form]              the form around the boxes; its reset button clears them
+//   [data-checklist-item=<id>]         one item, with data-checklist-text; timed items also
+//                                      carry data-checklist-offset-days (days after the
+//                                      interview), data-checklist-rrule (RFC 5545 RRULE value
+//                                      or "") and data-checklist-summary
+//   [data-checklist-form]              the form the boxes belong to (form="…"); its reset
+//                                      button clears them
 //   [data-checklist-calendar]          the interview-date form, hidden until this module runs
 
 const DAY_MS = 24 * 60 * 60 * 1000;
