@@ -109,9 +109,10 @@ BROKEN = {
     "articles/2024/wrong-depth.md": (
         f"Title: Wrong depth\nDate: 2024-03-14\n{GOOD}\nSee ![the chart](../images/chart.png).\n",
         ":6: the link '../images/chart.png' leads to no page or file of the site (it would be "
-        "/blog/2024/03/14/images/chart.png); correct it, or link the post or picture with "
+        "/blog/2024/03/14/images/chart.png); correct it, link the post or picture with "
         "{filename} or {static} (e.g. {filename}/articles/2024/my-post.md, "
-        "{static}/images/photo.jpg)",
+        "{static}/images/photo.jpg), or write the whole address (https://…) of a page the "
+        "blog does not build",
     ),
     "articles/2024/old-address.md": (
         f"Title: Old address\nDate: 2024-03-15\n{GOOD}\n"

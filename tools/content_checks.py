@@ -99,8 +99,9 @@ def problems(settings, addresses):
                 if address is not None:
                     yield (
                         f"{path}:{number}: the link {target!r} leads to no page or file of the "
-                        f"site (it would be {address}); correct it, or link the post or picture "
-                        f"with {{filename}} or {{static}} (e.g. {EXAMPLE_LINKS})"
+                        f"site (it would be {address}); correct it, link the post or picture "
+                        f"with {{filename}} or {{static}} (e.g. {EXAMPLE_LINKS}), or write the "
+                        "whole address (https://…) of a page the blog does not build"
                     )
 
 
