@@ -9,7 +9,7 @@ import sys
 
 # tools/ (template filters) is imported from the project folder, whatever the cwd.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tools.template_filters import JINJA_FILTERS  # noqa: F401
+from tools.template_filters import JINJA_FILTERS, JINJA_TESTS  # noqa: F401
 
 AUTHOR = "Staffing Insights Team"
 SITENAME = "Career Advice Blog"

@@ -86,6 +86,7 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     assert published.returncode == 0, published.log
     assert published.path(SEED_URL).is_file()
     assert every_file_mentioning(published.output, *needles) == []
+    assert [p for p in published.output.rglob("*.html") if b"preview-note" in p.read_bytes()] == []
     # A picture a draft shares with a published post is published.
     assert published.path("images/2013/follow-up-note.jpg").is_file()
     # The search index is read too: the published post's words are found in it.
@@ -98,6 +99,19 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     assert preview.path(f"blog/{tomorrow:%Y/%m/%d}/scheduled-secret-post/").is_file()
     assert preview.path("drafts/draft-secret-post/").is_file()
     assert preview.path("images/scheduled-secret-chart.png").is_file()
+    # Each says what it is, for the writer: only the preview shows it.
+    scheduled = preview.html(f"blog/{tomorrow:%Y/%m/%d}/scheduled-secret-post/")
+    note = scheduled.select_one(".post__header .preview-note").get_text(" ", strip=True)
+    assert note.startswith(f"Scheduled for {tomorrow:%A} {tomorrow.day} {tomorrow:%B %Y}")
+    assert "make publish" in note
+    assert preview.html("drafts/draft-secret-post/").select_one(".preview-note").get_text()
+    assert "Draft." in preview.html("drafts/pages/draft-secret-page.html").select_one(".preview-note").get_text()
+    assert preview.html(SEED_URL).select(".preview-note") == []
+    cards = {
+        card.select_one(".card__title").get_text(strip=True): card.select(".preview-note")
+        for card in preview.html("").select(".card")
+    }
+    assert cards["Scheduled Secret Post"] and cards["The Value of Post Interview Follow Up"] == []
     # The draft's own tag and category have no page: named on it, but not linked.
     draft = preview.html("drafts/draft-secret-post/")
     assert "draftsecrettag" in draft.get_text() and "Draftsecretcategory" in draft.get_text()

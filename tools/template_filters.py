@@ -14,8 +14,11 @@ the values that are HTML or URLs:
 * ``safe_url``: the address itself if its scheme is http, https or mailto (as the
   browser will read it: tabs, newlines and leading control characters ignored),
   else an empty string. Templates leave a link out when it is empty.
+
+The test ``scheduled`` tells a post dated later than now, which only the preview shows.
 """
 
+import datetime
 import functools
 import re
 from html import escape
@@ -210,3 +213,13 @@ JINJA_FILTERS = {
     "safe_html": safe_html,
     "safe_url": safe_url,
 }
+
+
+def scheduled(content):
+    """Whether ``content`` is dated later than now (``is scheduled``). Only a preview writes
+    such a post: publishconf.py keeps it a draft until a publish after its date."""
+    date = getattr(content, "date", None)
+    return date is not None and date > datetime.datetime.now(date.tzinfo)
+
+
+JINJA_TESTS = {"scheduled": scheduled}
