@@ -55,6 +55,12 @@ BROKEN = {
         ":3: Author 'Jane Unknown' has no bio; correct the name, or add "
         "{content}/authors/jane-unknown.md with 'Name: Jane Unknown'",
     ),
+    "articles/2024/two-author-lines.md": (
+        "Title: Two lines\nDate: 2024-03-16\nAuthor: Barbara Feldman\n"
+        "Authors: Barbara Feldman, Jane Doe\nCategory: Tips\n\nBody.\n",
+        ":4: Author 'Jane Doe' has no bio; correct the name, or add "
+        "{content}/authors/jane-doe.md with 'Name: Jane Doe'",
+    ),
     "articles/2024/no-author.md": (
         "Title: No author\nDate: 2024-03-14\nCategory: Tips\n\nBody.\n",
         ": has no 'Author:' name, so it was credited to 'Staffing Insights Team' (AUTHOR in "

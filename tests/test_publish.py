@@ -104,8 +104,8 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     note = scheduled.select_one(".post__header .preview-note").get_text(" ", strip=True)
     assert note.startswith(f"Scheduled for {tomorrow:%A} {tomorrow.day} {tomorrow:%B %Y}")
     assert "make publish" in note
-    assert preview.html("drafts/draft-secret-post/").select_one(".preview-note").get_text()
-    assert "Draft." in preview.html("drafts/pages/draft-secret-page.html").select_one(".preview-note").get_text()
+    for draft in ("drafts/draft-secret-post/", "drafts/pages/draft-secret-page.html"):
+        assert "Draft." in preview.html(draft).select_one(".preview-note").get_text()
     assert preview.html(SEED_URL).select(".preview-note") == []
     cards = {
         card.select_one(".card__title").get_text(strip=True): card.select(".preview-note")

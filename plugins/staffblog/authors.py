@@ -117,7 +117,8 @@ def attach(author, bio):
 
 
 def report_unknown(content, author, bio, settings):
-    where, name = field_location(content.source_path, "author"), author.name
+    field = "authors" if "authors" in content.metadata else "author"  # Pelican's choice too
+    where, name = field_location(content.source_path, field), author.name
     if bio is not None:
         logger.error(
             f"{where}: Author {name!r} is spelled {bio.name!r} in the bio {bio.source_path}; "

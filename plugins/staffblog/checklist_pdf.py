@@ -18,10 +18,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 FONT_STYLES = ("normal", "bold", "italic", "boldItalic")
-POINT = 1
-BOX_SIZE = 11 * POINT
-BOX_GAP = 9 * POINT
-LOGO_HEIGHT = 30 * POINT
+BOX_SIZE = 11  # points (1/72 inch), ReportLab's unit, as every size here
+BOX_GAP = 9
+LOGO_HEIGHT = 30
 RULE_GAP = 22  # points between the lines of the notes area
 GREY = colors.HexColor("#444444")  # small print
 
@@ -129,7 +128,7 @@ def render(fields, fonts, size_name):
     family = font_family(fonts)
     style = styles(family)
     buffer = io.BytesIO()
-    margin = 54 * POINT
+    margin = 54
     document = SimpleDocTemplate(
         buffer,
         pagesize=page_size(size_name),
@@ -170,17 +169,17 @@ def render(fields, fonts, size_name):
         ),
     ]
     if checklist.interview_date_line:
-        story.append(Spacer(1, 10 * POINT))
+        story.append(Spacer(1, 10))
         story.append(Paragraph("Interview date: ______________________", style["item"]))
-    story.append(Spacer(1, 16 * POINT))
+    story.append(Spacer(1, 16))
     for text, note in checklist.items:
         if note:
             text += f'<br/><font size="9" color="#444444">{pdf_escape(note)}</font>'
-        story += [CheckItem(Paragraph(text, style["item"])), Spacer(1, 10 * POINT)]
+        story += [CheckItem(Paragraph(text, style["item"])), Spacer(1, 10)]
     tail = Paragraph(
         f"Tick it off online or get calendar reminders: {link(checklist.page_url)}", style["note"]
     )
-    reserve = tail.wrap(document.width, document.height)[1] + 8 * POINT
-    story += [NotesArea(family.name, reserve), Spacer(1, 6 * POINT), tail]
+    reserve = tail.wrap(document.width, document.height)[1] + 8
+    story += [NotesArea(family.name, reserve), Spacer(1, 6), tail]
     document.build(story)
     return buffer.getvalue()
