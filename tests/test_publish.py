@@ -87,6 +87,7 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     assert published.path(SEED_URL).is_file()
     assert every_file_mentioning(published.output, *needles) == []
     assert [p for p in published.output.rglob("*.html") if b"preview-note" in p.read_bytes()] == []
+    assert "Only in this preview" not in published.log
     # A picture a draft shares with a published post is published.
     assert published.path("images/2013/follow-up-note.jpg").is_file()
     # The search index is read too: the published post's words are found in it.
@@ -99,7 +100,16 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     assert preview.path(f"blog/{tomorrow:%Y/%m/%d}/scheduled-secret-post/").is_file()
     assert preview.path("drafts/draft-secret-post/").is_file()
     assert preview.path("images/scheduled-secret-chart.png").is_file()
-    # Each says what it is, for the writer: only the preview shows it.
+    # The build's last lines say where the preview shows them...
+    shown = preview.log.split("Only in this preview (make publish leaves them out):\n")[1]
+    site = "http://127.0.0.1:8000"
+    assert f"  Draft Secret Post (draft): {site}/drafts/draft-secret-post/\n" in shown
+    assert f"  Draft Secret Page (draft): {site}/drafts/pages/draft-secret-page.html\n" in shown
+    when = f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B %Y}, 00:00"
+    url = f"{site}/blog/{tomorrow:%Y/%m/%d}/scheduled-secret-post/"
+    assert f"  Scheduled Secret Post (scheduled for {when}): {url}\n" in shown
+    assert "Value of Post Interview" not in shown
+    # ...and each page says what it is, for the writer: only the preview shows it.
     scheduled = preview.html(f"blog/{tomorrow:%Y/%m/%d}/scheduled-secret-post/")
     note = scheduled.select_one(".post__header .preview-note").get_text(" ", strip=True)
     assert note.startswith(f"Scheduled for {tomorrow:%A} {tomorrow.day} {tomorrow:%B %Y}")

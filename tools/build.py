@@ -66,6 +66,7 @@ class ProblemReport(logging.Handler):
         self.lines = []
         self.stopped = None  # why the build did not finish: not a problem in a file
         self.links_to_nothing = set()  # Pelican warns of one at each rendering of its post
+        self.previews = []  # posts only the preview shows: content_checks.Addresses
 
     def stop(self, why):
         self.stopped = f"the build stopped: {why}"
@@ -100,7 +101,10 @@ class ProblemReport(logging.Handler):
         return {re.split(r"[:\s]", line, maxsplit=1)[0] for line in self.lines}
 
     def write(self, stream):
-        """Print the report: nothing when the build was clean."""
+        """Print the report: nothing when the build was clean and wrote no draft."""
+        if self.previews:
+            stream.write("\nOnly in this preview (make publish leaves them out):\n")
+            stream.writelines(f"  {line}\n" for line in self.previews)
         if self.lines:
             stream.write("\nProblems found in this build:\n")
             stream.writelines(f"{line}\n" for line in self.lines)
@@ -154,6 +158,7 @@ def run(pelican, report, debug=False):
         with one_build_at_a_time(pelican.settings["CACHE_PATH"]):
             drop_empty_cache_files(pelican.settings["CACHE_PATH"])
             pelican.run()
+        report.previews = addresses.previews
         for line in content_checks.problems(pelican.settings, addresses):
             report.add(line)
         return True

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from pelican.readers import Readers
 
+from tools.template_filters import scheduled
+
 MARKER = r"[{|](?:filename|static|attach)[}|]"
 # [text](target "title"), ![alt](target), [id]: target, href="target", src='target'; not
 # an escaped \[…\](…) or a footnote's [^1]: text
@@ -35,9 +37,15 @@ EXAMPLE_LINKS = "{filename}/articles/2024/my-post.md, {static}/images/photo.jpg"
 
 
 class Addresses(dict):
-    """{source file: URL} of each post and page a build writes, from Pelican's generators."""
+    """{source file: URL} of each post and page a build writes, from Pelican's generators;
+    ``previews``: a line for each of them that a publish leaves out (a draft, a post dated
+    later), to tell the writer where the preview shows it."""
 
     KINDS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
+
+    def __init__(self):
+        super().__init__()
+        self.previews = []
 
     def collect(self, generators):  # all_generators_finalized: what is written is settled
         for generator in generators:
@@ -45,6 +53,16 @@ class Addresses(dict):
                 for content in getattr(generator, kind, ()):
                     if content.save_as:  # not a draft in a publish
                         self[content.source_path] = content.url
+                        self.preview(content, generator.settings["SITEURL"])
+
+    def preview(self, content, site_url):
+        if content.status == "draft":
+            what = "draft"
+        elif scheduled(content):
+            what = f"scheduled for {content.date.strftime('%A %-d %B %Y, %H:%M')}"
+        else:
+            return
+        self.previews.append(f"{content.title} ({what}): {site_url}/{content.url}")
 
 
 def files_under(folder):
