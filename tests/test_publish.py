@@ -79,6 +79,9 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     add_scheduled_post(content_copy, tomorrow)
     (content_copy / "articles" / "draft.md").write_text(DRAFT)
     (content_copy / "pages" / "draft-page.md").write_text(DRAFT_PAGE)
+    # A page is published whatever its date: no "scheduled" note, in the preview or the site.
+    fair = f"Title: Career Fair\nDate: {tomorrow}\n\nCome.\n"
+    (content_copy / "pages" / "fair.md").write_text(fair)
     needles = ("Scheduledsecret", "scheduled-secret", "Draftsecret", "draft-secret", "Draft Secret")
     needles += ("scheduledsecrettag", "draftsecrettag")
 
@@ -88,6 +91,7 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     assert every_file_mentioning(published.output, *needles) == []
     assert [p for p in published.output.rglob("*.html") if b"preview-note" in p.read_bytes()] == []
     assert "Only in this preview" not in published.log
+    assert published.path("career-fair/").is_file()
     # A picture a draft shares with a published post is published.
     assert published.path("images/2013/follow-up-note.jpg").is_file()
     # The search index is read too: the published post's words are found in it.
@@ -117,6 +121,8 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     for draft in ("drafts/draft-secret-post/", "drafts/pages/draft-secret-page.html"):
         assert "Draft." in preview.html(draft).select_one(".preview-note").get_text()
     assert preview.html(SEED_URL).select(".preview-note") == []
+    assert preview.html("career-fair/").select(".preview-note") == []
+    assert "Career Fair" not in shown
     cards = {
         card.select_one(".card__title").get_text(strip=True): card.select(".preview-note")
         for card in preview.html("").select(".card")

@@ -25,6 +25,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from markupsafe import Markup
+from pelican.contents import Article
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -216,9 +217,10 @@ JINJA_FILTERS = {
 
 
 def scheduled(content):
-    """Whether ``content`` is dated later than now (``is scheduled``). Only a preview writes
-    such a post: publishconf.py keeps it a draft until a publish after its date."""
-    date = getattr(content, "date", None)
+    """Whether ``content`` is a post dated later than now (``is scheduled``). Only a preview
+    writes such a post: publishconf.py keeps it a draft until a publish after its date. (A
+    page is published whatever its date.)"""
+    date = getattr(content, "date", None) if isinstance(content, Article) else None
     return date is not None and date > datetime.datetime.now(date.tzinfo)
 
 
