@@ -108,7 +108,7 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     shown = preview.log.split("Only in this preview (make publish leaves them out):\n")[1]
     site = "http://127.0.0.1:8000"
     assert f"  Draft Secret Post (draft): {site}/drafts/draft-secret-post/\n" in shown
-    assert f"  Draft Secret Page (draft): {site}/drafts/pages/draft-secret-page.html\n" in shown
+    assert f"  Draft Secret Page (draft): {site}/drafts/pages/draft-secret-page/\n" in shown
     when = f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B %Y}, 00:00"
     url = f"{site}/blog/{tomorrow:%Y/%m/%d}/scheduled-secret-post/"
     assert f"  Scheduled Secret Post (scheduled for {when}): {url}\n" in shown
@@ -118,7 +118,7 @@ def test_publish_writes_no_draft_or_scheduled_post_anywhere(content_copy, tmp_pa
     note = scheduled.select_one(".post__header .preview-note").get_text(" ", strip=True)
     assert note.startswith(f"Scheduled for {tomorrow:%A} {tomorrow.day} {tomorrow:%B %Y}")
     assert "make publish" in note
-    for draft in ("drafts/draft-secret-post/", "drafts/pages/draft-secret-page.html"):
+    for draft in ("drafts/draft-secret-post/", "drafts/pages/draft-secret-page/"):
         assert "Draft." in preview.html(draft).select_one(".preview-note").get_text()
     assert preview.html(SEED_URL).select(".preview-note") == []
     assert preview.html("career-fair/").select(".preview-note") == []
