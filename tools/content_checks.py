@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from pelican.readers import Readers
 
-from tools.template_filters import scheduled
+from tools.template_filters import publish_time, scheduled
 
 MARKER = r"[{|](?:filename|static|attach)[}|]"
 # [text](target "title"), ![alt](target), [id]: target, href="target", src='target'; not
@@ -59,7 +59,7 @@ class Addresses(dict):
         if content.status == "draft":
             what = "draft"
         elif scheduled(content):
-            what = f"scheduled for {content.date.strftime('%A %-d %B %Y, %H:%M')}"
+            what = f"scheduled for {publish_time(content.date)}"
         else:
             return
         self.previews.append(f"{content.title} ({what}): {site_url}/{content.url}")

@@ -208,9 +208,15 @@ def first_sentence(html):
     return SENTENCE_END.split(plain_text(html), maxsplit=1)[0]
 
 
+def publish_time(date):
+    """When a scheduled post goes out, as the preview says it: "Friday 5 December 2025, 09:30"."""
+    return date.strftime("%A %-d %B %Y, %H:%M")
+
+
 JINJA_FILTERS = {
     "first_sentence": first_sentence,
     "plain_text": plain_text,
+    "publish_time": publish_time,
     "safe_html": safe_html,
     "safe_url": safe_url,
 }

@@ -27,13 +27,13 @@ def withhold_pictures(generator):  # static_generator_finalized: before a file i
     of the site (content, theme, settings) does: its name could give a scheduled post away."""
     drafts = (draft for key in ("drafts", "draft_pages") for draft in generator.context[key])
     unwritten = {draft.source_path for draft in drafts if not draft.save_as}
-    folders = [os.walk(folder) for folder in (generator.path, generator.theme) if unwritten]
-    files = [os.path.join(r, n) for walk in folders for r, _, names in walk for n in names]
-    texts = {f: Path(f).read_bytes() for f in files if TEXT.match(guess_type(f)[0] or "text/")}
-    private = b"\0".join(texts.pop(path, b"") for path in unwritten)
-    public = b"\0".join([repr(generator.settings).encode(), *texts.values()])
-    for static in list(generator.staticfiles):
-        name = static.relative_source_path.encode()
-        if name in private and name not in public:
+    private = b"\0".join(Path(path).read_bytes() for path in unwritten)
+    named = [f for f in generator.staticfiles if f.relative_source_path.encode() in private]
+    folders = [os.walk(folder) for folder in (generator.path, generator.theme) if named]
+    files = {os.path.join(r, n) for walk in folders for r, _, names in walk for n in names}
+    readable = {p for p in files - unwritten if TEXT.match(guess_type(p)[0] or "text/")}
+    public = [repr(generator.settings).encode(), *(Path(p).read_bytes() for p in readable)]
+    for static in named:  # the rest of the site is read only when a draft names a file
+        if not any(static.relative_source_path.encode() in text for text in public):
             generator.staticfiles.remove(static)  # the context's list too
             logger.info("%s: not published: only unpublished posts use it", static.source_path)
