@@ -1,7 +1,6 @@
 """A post's ``Image:`` in WebP widths, and a 1200×630 social card for every post and page
 (its image cropped, or drawn from its title, authors and the brand), made with Pillow. A file
-is named by a hash of what it shows; any build copies an unchanged one from the cache.
-"""
+is named by a hash of what it shows; any build copies an unchanged one from the cache."""
 
 import functools
 import hashlib
@@ -46,12 +45,6 @@ def font(path, size):
     return ImageFont.truetype(path, size)
 
 
-@functools.lru_cache(maxsize=2)  # per process: the logo is resized once, not per card
-def card_logo(path, digest):  # digest: another logo under the same name is read anew
-    with Image.open(path) as image:
-        return ImageOps.contain(image.convert("RGBA"), (400, 100))
-
-
 @functools.lru_cache(maxsize=2)  # per process: a font's character map is read once
 def character_map(path):
     from reportlab.pdfbase.ttfonts import TTFontFile  # the checklist PDFs' font reader
@@ -74,25 +67,33 @@ def fitted(text, font, max_lines, width=1040):
     return [""]
 
 
-def text_card(title, byline, site_name, accent, logo, font_path):
-    """A card drawn from the title and byline: the brand's logo, name and accent."""
-    title, byline, site_name = (drawable(text, font_path) for text in (title, byline, site_name))
+@functools.lru_cache(maxsize=16)  # per process: an author's cards differ only in the title
+def card_without_title(byline, site_name, accent, logo, font_path):
     card = Image.new("RGB", CARD, "white")
     draw = ImageDraw.Draw(card)
     draw.rectangle((0, 0, 23, CARD[1]), fill=accent)
     left = 80  # the logo, then the site's name, as in the header
-    if logo:  # (path, hash)
-        logo = card_logo(*logo)
+    if logo:  # (path, hash): another logo under the same name is a new key
+        with Image.open(logo[0]) as image:
+            logo = ImageOps.contain(image.convert("RGBA"), (400, 100))
         card.paste(logo, (80, 60), logo)
         left += logo.width + 24
     name = fitted(site_name, font(font_path, 40), 1, 1120 - left)[0]
     draw.text((left, 110), name, accent, font(font_path, 40), anchor="lm")
+    draw.text((80, 540), fitted(byline, font(font_path, 34), 1)[0], "#4a4a4a", font(font_path, 34))
+    return card
+
+
+def text_card(title, byline, site_name, accent, logo, font_path):
+    """A card drawn from the title and byline: the brand's logo, name and accent."""
+    title, byline, site_name = (drawable(text, font_path) for text in (title, byline, site_name))
+    card = card_without_title(byline, site_name, accent, logo, font_path).copy()
+    draw = ImageDraw.Draw(card)
     for size in (72, 60, 48):  # the largest that fits the title in 3 lines (48: 4)
         lines = fitted(title, font(font_path, size), 4)
         if len(lines) <= 3:
             break
     draw.multiline_text((80, 190), "\n".join(lines), "#1a1a1a", font(font_path, size))
-    draw.text((80, 540), fitted(byline, font(font_path, 34), 1)[0], "#4a4a4a", font(font_path, 34))
     return saved(card, "JPEG")
 
 

@@ -3,8 +3,7 @@
 Pagefind reads only the files articles, pages and checklists are saved as. The last two
 bundles (the preview's, the publish's) are kept in ``CACHE_PATH/staffblog/search`` under
 a hash of every file Pagefind reads, and linked from there when none changed. A bundle
-replaces the site's only when whole.
-"""
+replaces the site's only when whole."""
 
 import glob
 import hashlib
