@@ -284,3 +284,30 @@ def test_a_build_that_stops_says_why_on_its_last_line_and_counts_no_problem(tmp_
     last = build.log.strip().splitlines()[-1]
     assert last.startswith("the build stopped: TemplateSyntaxError: "), build.log
     assert "problem" not in build.log and "Traceback" not in build.log, build.log
+
+
+def test_a_link_to_a_page_an_earlier_build_left_in_output_is_reported(content_copy, tmp_path):
+    """A post's address changed: its old page stays in output/ from the build before, and a
+    post linking the old address gets the line `make publish` (a fresh folder) would give."""
+    post = content_copy / "articles" / "2024" / "renamed.md"
+    post.parent.mkdir(parents=True, exist_ok=True)
+    post.write_text(f"Title: Renamed\nSlug: first-name\nDate: 2024-03-01\n{GOOD}\nBody.\n")
+    first = run_pelican(content_copy, tmp_path / "output")
+    assert first.returncode == 0, first.log
+    old_page = first.path("blog/2024/03/01/first-name/")
+    assert old_page.is_file()
+
+    post.write_text(post.read_text().replace("first-name", "second-name"))
+    (post.parent / "links.md").write_text(
+        f"Title: Links\nDate: 2024-03-02\n{GOOD}\n"
+        "[old](/blog/2024/03/01/first-name/) [new](/blog/2024/03/01/second-name/)\n"
+    )
+    second = run_pelican(content_copy, tmp_path / "output")
+    assert second.returncode != 0
+    assert old_page.is_file()  # still there: make html does not empty output/
+    assert (
+        "links.md:6: the link '/blog/2024/03/01/first-name/' leads to no page or file of the "
+        "site (it would be /blog/2024/03/01/first-name/)"
+    ) in second.log
+    assert "second-name/' leads" not in second.log
+    assert "1 problem in 1 file" in second.log, second.log

@@ -154,6 +154,7 @@ def run(pelican, report, debug=False):
     root.addHandler(report)
     addresses = content_checks.Addresses()
     signals.all_generators_finalized.connect(addresses.collect)
+    signals.content_written.connect(addresses.written)
     try:
         with one_build_at_a_time(pelican.settings["CACHE_PATH"]):
             drop_empty_cache_files(pelican.settings["CACHE_PATH"])
@@ -169,6 +170,7 @@ def run(pelican, report, debug=False):
         return False
     finally:
         signals.all_generators_finalized.disconnect(addresses.collect)
+        signals.content_written.disconnect(addresses.written)
         root.removeHandler(report)
 
 

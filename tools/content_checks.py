@@ -39,16 +39,22 @@ EXAMPLE_LINKS = "{filename}/articles/2024/my-post.md, {static}/images/photo.jpg"
 class Addresses(dict):
     """{source file: URL} of each post and page a build writes, from Pelican's generators;
     ``previews``: a line for each of them that a publish leaves out (a draft, a post dated
-    later), to tell the writer where the preview shows it."""
+    later), to tell the writer where the preview shows it; ``pages``: each file the build
+    wrote or kept (a page left in output/ by an earlier build of a renamed post is not)."""
 
     KINDS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
     def __init__(self):
         super().__init__()
-        self.previews = []
+        self.previews, self.pages = [], set()
+
+    def written(self, path, context):  # content_written: a page rendered, or kept unchanged
+        self.pages.add(os.path.abspath(path))
 
     def collect(self, generators):  # all_generators_finalized: what is written is settled
         for generator in generators:
+            for static in getattr(generator, "staticfiles", ()):  # copied as they are
+                self.pages.add(os.path.abspath(os.path.join(generator.output_path, static.save_as)))
             for kind in (*self.KINDS, "translations", "hidden_translations"):
                 for content in getattr(generator, kind, ()):
                     if content.save_as:  # not a draft in a publish
@@ -113,7 +119,7 @@ def problems(settings, addresses):
             found, site_links = links_of(path, os.stat(path).st_mtime_ns, own_folders)
             yield from found
             for number, target in site_links if path in addresses else ():
-                address = written_address(settings, addresses[path], target)
+                address = written_address(settings, addresses[path], target, addresses.pages)
                 if address is not None:
                     yield (
                         f"{path}:{number}: the link {target!r} leads to no page or file of the "
@@ -123,9 +129,10 @@ def problems(settings, addresses):
                     )
 
 
-def written_address(settings, url, target):
+def written_address(settings, url, target, pages):
     """The address ``target`` has from the page at ``url`` when no file of the written site is
-    there (a folder: its index.html); None when one is, or it is not the site's to judge."""
+    there (a folder: its index.html; a page: one of ``pages``, which this build wrote); None
+    when one is, or it is not the site's to judge."""
     site = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
     address = urlsplit(urljoin(f"{site}/{url}", target)).path
     if not address.startswith(f"{site}/"):
@@ -133,7 +140,8 @@ def written_address(settings, url, target):
     output = os.path.abspath(settings["OUTPUT_PATH"])
     path = os.path.normpath(os.path.join(output, unquote(address[len(site) + 1 :])))
     inside = path == output or path.startswith(output + os.sep)
-    found = inside and (os.path.isfile(path) or os.path.isfile(os.path.join(path, "index.html")))
+    files = (path, os.path.join(path, "index.html"))
+    found = inside and any(f in pages if f.endswith(".html") else os.path.isfile(f) for f in files)
     return None if found else address
 
 
