@@ -116,12 +116,16 @@ def preview(tmp_path_factory):
     return site
 
 
-def test_a_body_edit_renders_only_that_articles_page(preview):
+def test_a_body_edit_renders_only_that_articles_page(preview, capsys):
     article = next(a for a in preview.articles if a not in preview.checklists)
+    other = "/" + page_of(preview.articles[-1]).removesuffix("index.html")
     with article.open("a", encoding="utf-8") as handle:
-        handle.write("\nOne more sentence, added while previewing.\n")
+        handle.write(f"\nOne more sentence, [see]({other}) [all](/archives/), added.\n")
+    capsys.readouterr()
     written = preview.rebuild()
     assert pages(written) == {page_of(article)}
+    # The pages the rebuild kept are pages of the site to the link check too.
+    assert "leads to no page" not in capsys.readouterr().err
     # A feed carries the text of its newest 20 posts: the whole site's leaves this, the
     # oldest, out (the smaller feeds that show it are written again).
     assert "feed/index.xml" not in written and "feed/atom/index.xml" not in written
