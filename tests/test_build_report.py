@@ -126,6 +126,14 @@ BROKEN = {
         f":6: the link '/{SEED_URL.replace('/31/', '/13/')}#tips' leads to no page or file of "
         f"the site (it would be /{SEED_URL.replace('/31/', '/13/')})",
     ),
+    "articles/2024/related-typo.md": (
+        f"Title: Related typo\nDate: 2024-03-16\n{GOOD}"
+        "Related_posts: the-value-of-post-interview-follow-up, the-vaule-of-follow-up\n\nBody.\n",
+        ":5: Related_posts names 'the-vaule-of-follow-up', the slug of no post, so it was left "
+        "out; write the last part of the post's address (for "
+        "/blog/2013/01/31/the-value-of-post-interview-follow-up/: "
+        "the-value-of-post-interview-follow-up), a comma between two posts",
+    ),
     "articles/2024/no-scheme.md": (
         f"Title: No scheme\nDate: 2024-03-12\n{GOOD}\nSee [our jobs](www.example.com/jobs).\n",
         ":6: the link 'www.example.com/jobs' has no https:// in front, so it leads nowhere; "
@@ -177,6 +185,12 @@ GOOD_FILES = {
         "A note.[^1]\n\n[^1]: Footnote text, not a link.\n"
     ),
     "articles/2024/long-tag.md~": "An editor's backup: not a post, and no problem.\n",
+    # A scheduled post named before its date: no problem, even where it is not published yet.
+    "articles/2024/related-later.md": (
+        f"Title: Related later\nDate: 2024-03-17\n{GOOD}"
+        "Related_posts: the-value-of-post-interview-follow-up , coming-later\n\nBody.\n"
+    ),
+    "articles/2099/coming-later.md": f"Title: Coming later\nDate: 2099-01-01\n{GOOD}\nBody.\n",
 }
 
 

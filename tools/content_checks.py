@@ -3,8 +3,8 @@
 tools/build.py adds these lines to a build's report, ``file[:line]: what; how to fix it``:
 a post saved in a format no reader takes, a link with no address a reader can follow (a
 relative path, a web address without https://), a link from the site's root or out of the
-page's folder to no file of the written site, and the places of a {filename}/{static} link
-that leads to no file.
+page's folder to no file of the written site, a ``Related_posts:`` slug no post has, and the
+places of a {filename}/{static} link that leads to no file.
 """
 
 import functools
@@ -33,6 +33,7 @@ SITE_LINK = re.compile(r"/(?!/)|(?:\./)?\.\./")
 CODE_SPAN = re.compile(r"(`+).*?\1")
 FENCE = re.compile(r" {0,3}(```|~~~)")
 OWN_ADDRESS = re.compile(r"(?:url|save_as)\s*:", re.IGNORECASE)
+RELATED_POSTS = re.compile(r"related_posts\s*:(.*)", re.IGNORECASE)
 EXAMPLE_LINKS = "{filename}/articles/2024/my-post.md, {static}/images/photo.jpg"
 
 
@@ -40,13 +41,15 @@ class Addresses(dict):
     """{source file: URL} of each post and page a build writes, from Pelican's generators;
     ``previews``: a line for each of them that a publish leaves out (a draft, a post dated
     later), to tell the writer where the preview shows it; ``pages``: each file the build
-    wrote or kept (a page left in output/ by an earlier build of a renamed post is not)."""
+    wrote or kept (a page left in output/ by an earlier build of a renamed post is not);
+    ``slugs``: of every post, published or not yet; ``related``: the posts with a
+    ``Related_posts:`` line."""
 
     KINDS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
     def __init__(self):
         super().__init__()
-        self.previews, self.pages = [], set()
+        self.previews, self.pages, self.slugs, self.related = [], set(), set(), []
 
     def written(self, path, context):  # content_written: a page rendered, or kept unchanged
         self.pages.add(os.path.abspath(path))
@@ -57,9 +60,13 @@ class Addresses(dict):
                 self.pages.add(os.path.abspath(os.path.join(generator.output_path, static.save_as)))
             for kind in (*self.KINDS, "translations", "hidden_translations"):
                 for content in getattr(generator, kind, ()):
+                    if kind in ("articles", "drafts"):  # what Related_posts: can name
+                        self.slugs.add(content.slug)
                     if content.save_as:  # not a draft in a publish
                         self[content.source_path] = content.url
                         self.preview(content, generator.settings["SITEURL"])
+                        if "related_posts" in content.metadata:
+                            self.related.append(content.source_path)
 
     def preview(self, content, site_url):
         if content.status == "draft":
@@ -127,6 +134,23 @@ def problems(settings, addresses):
                         f"with {{filename}} or {{static}} (e.g. {EXAMPLE_LINKS}), or write the "
                         "whole address (https://…) of a page the blog does not build"
                     )
+    yield from unknown_related_posts(addresses)
+
+
+def unknown_related_posts(addresses):
+    """A line for each slug a ``Related_posts:`` line names that no post has (pelican-related-
+    posts would leave it out without a word)."""
+    for path in sorted(addresses.related):
+        for number, line in enumerate(metadata_lines(path), 1):
+            named = RELATED_POSTS.match(line)
+            for slug in named.group(1).split(",") if named else ():
+                if slug.strip() and slug.strip() not in addresses.slugs:
+                    yield (
+                        f"{path}:{number}: Related_posts names {slug.strip()!r}, the slug of no "
+                        "post, so it was left out; write the last part of the post's address "
+                        "(for /blog/2013/01/31/the-value-of-post-interview-follow-up/: "
+                        "the-value-of-post-interview-follow-up), a comma between two posts"
+                    )
 
 
 def written_address(settings, url, target, pages):
@@ -168,12 +192,17 @@ def links_of(path, modified, own_folders):
     return tuple(found), tuple(site_links)
 
 
+def metadata_lines(path, lines=None):
+    """The lines of the metadata at the top of a Markdown file, up to the first empty one."""
+    lines = text_lines(path) if lines is None else lines
+    return lines[: next((n for n, line in enumerate(lines) if not line.strip()), 0)]
+
+
 def each_link(path):
     """(line number, target, whether the file sets its own URL:/Save_as:) of each link of a
     Markdown file, outside code."""
     lines, in_code = text_lines(path), False
-    metadata = lines[: next((n for n, line in enumerate(lines) if not line.strip()), 0)]
-    own_address = any(OWN_ADDRESS.match(line) for line in metadata)
+    own_address = any(OWN_ADDRESS.match(line) for line in metadata_lines(path, lines))
     for number, line in enumerate(lines, 1):
         if FENCE.match(line):
             in_code = not in_code
