@@ -134,6 +134,19 @@ BROKEN = {
         "/blog/2013/01/31/the-value-of-post-interview-follow-up/: "
         "the-value-of-post-interview-follow-up), a comma between two posts",
     ),
+    "articles/2024/links-later.md": (
+        f"Title: Links later\nDate: 2024-03-18\n{GOOD}\n"
+        "Coming soon: [our next post]({filename}/articles/2099/coming-later.md#tips).\n",
+        ":6: the link '{filename}/articles/2099/coming-later.md#tips' leads to 'Coming later', "
+        "scheduled for Thursday 1 January 2099, 00:00, after this post: readers would find no "
+        "page until then; take the link out until the post is published, or give this post a "
+        "later 'Date:'",
+    ),
+    "articles/2024/links-draft.md": (
+        f"Title: Links draft\nDate: 2024-03-19\n{GOOD}\nSee [the draft]({{filename}}draft.md).\n",
+        ":6: the link '{filename}draft.md' leads to 'Half written', a draft: make publish leaves "
+        "it out, and readers would find no page; take the link out until the post is published",
+    ),
     "articles/2024/no-scheme.md": (
         f"Title: No scheme\nDate: 2024-03-12\n{GOOD}\nSee [our jobs](www.example.com/jobs).\n",
         ":6: the link 'www.example.com/jobs' has no https:// in front, so it leads nowhere; "
@@ -191,6 +204,15 @@ GOOD_FILES = {
         "Related_posts: the-value-of-post-interview-follow-up , coming-later\n\nBody.\n"
     ),
     "articles/2099/coming-later.md": f"Title: Coming later\nDate: 2099-01-01\n{GOOD}\nBody.\n",
+    # Links that go out no earlier than what they lead to: a later post, and a draft.
+    "articles/2099/even-later.md": (
+        f"Title: Even later\nDate: 2099-06-01\n{GOOD}\nAfter [that]({{filename}}coming-later.md).\n"
+    ),
+    "articles/2024/draft.md": (
+        f"Title: Half written\nDate: 2024-03-20\nStatus: draft\n{GOOD}\n"
+        "See [the later post]({filename}/articles/2099/coming-later.md) and "
+        "[the draft]({filename}draft.md).\n"
+    ),
 }
 
 

@@ -3,7 +3,8 @@
 tools/build.py adds these lines to a build's report, ``file[:line]: what; how to fix it``:
 a post saved in a format no reader takes, a link with no address a reader can follow (a
 relative path, a web address without https://), a link from the site's root or out of the
-page's folder to no file of the written site, a ``Related_posts:`` slug no post has, and the
+page's folder to no file of the written site, a {filename} link to a post that goes out
+later (a draft, a post scheduled after it), a ``Related_posts:`` slug no post has, and the
 places of a {filename}/{static} link that leads to no file.
 """
 
@@ -34,6 +35,7 @@ CODE_SPAN = re.compile(r"(`+).*?\1")
 FENCE = re.compile(r" {0,3}(```|~~~)")
 OWN_ADDRESS = re.compile(r"(?:url|save_as)\s*:", re.IGNORECASE)
 RELATED_POSTS = re.compile(r"related_posts\s*:(.*)", re.IGNORECASE)
+FILENAME_LINK = re.compile(r"[{|]filename[}|](?P<path>[^#?]*)")
 EXAMPLE_LINKS = "{filename}/articles/2024/my-post.md, {static}/images/photo.jpg"
 
 
@@ -43,13 +45,14 @@ class Addresses(dict):
     later), to tell the writer where the preview shows it; ``pages``: each file the build
     wrote or kept (a page left in output/ by an earlier build of a renamed post is not);
     ``slugs``: of every post, published or not yet; ``related``: the posts with a
-    ``Related_posts:`` line."""
+    ``Related_posts:`` line; ``every``: {source file: post or page}, written or not."""
 
     KINDS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
     def __init__(self):
         super().__init__()
         self.previews, self.pages, self.slugs, self.related = [], set(), set(), []
+        self.every = {}
 
     def written(self, path, context):  # content_written: a page rendered, or kept unchanged
         self.pages.add(os.path.abspath(path))
@@ -60,6 +63,7 @@ class Addresses(dict):
                 self.pages.add(os.path.abspath(os.path.join(generator.output_path, static.save_as)))
             for kind in (*self.KINDS, "translations", "hidden_translations"):
                 for content in getattr(generator, kind, ()):
+                    self.every[content.source_path] = content
                     if kind in ("articles", "drafts"):  # what Related_posts: can name
                         self.slugs.add(content.slug)
                     if content.save_as:  # not a draft in a publish
@@ -123,8 +127,10 @@ def problems(settings, addresses):
                 f"as text named {stem}.md (pictures go under {images}{os.sep})"
             )
         elif extension in (".md", ".markdown", ".mkd", ".mdown"):
-            found, site_links = links_of(path, os.stat(path).st_mtime_ns, own_folders)
+            found, site_links, post_links = links_of(path, os.stat(path).st_mtime_ns, own_folders)
             yield from found
+            for number, target in post_links if path in addresses else ():
+                yield from published_later(settings, addresses.every, path, number, target)
             for number, target in site_links if path in addresses else ():
                 address = written_address(settings, addresses[path], target, addresses.pages)
                 if address is not None:
@@ -135,6 +141,32 @@ def problems(settings, addresses):
                         "whole address (https://…) of a page the blog does not build"
                     )
     yield from unknown_related_posts(addresses)
+
+
+def is_draft(content):
+    return str(content.metadata.get("status", "")).lower() == "draft"
+
+
+def published_later(settings, every, path, number, target):
+    """A line when a {filename} link leads to a post that goes out after the one at ``path``
+    (a draft, or a post scheduled later): readers would follow it to no page."""
+    value = unquote(FILENAME_LINK.match(target).group("path"))
+    folder = settings["PATH"] if value.startswith("/") else os.path.dirname(path)
+    post, linked = every[path], every.get(os.path.normpath(os.path.join(folder, value.lstrip("/"))))
+    if linked is None or is_draft(post):
+        return
+    where = f"{path}:{number}: the link {target!r} leads to {linked.title!r}"
+    if is_draft(linked):
+        yield (
+            f"{where}, a draft: make publish leaves it out, and readers would find no page; "
+            "take the link out until the post is published"
+        )
+    elif scheduled(linked) and (not scheduled(post) or linked.date > post.date):
+        yield (
+            f"{where}, scheduled for {publish_time(linked.date)}, after this post: readers "
+            "would find no page until then; take the link out until the post is published, or "
+            "give this post a later 'Date:'"
+        )
 
 
 def unknown_related_posts(addresses):
@@ -173,12 +205,15 @@ def written_address(settings, url, target, pages):
 @functools.lru_cache(maxsize=4096)
 def links_of(path, modified, own_folders):
     """(a line for each link of a Markdown file that leads nowhere wherever the page is,
-    (line number, target) of each link from the site's root or out of the page's folder)."""
-    found, site_links = [], []
+    (line number, target) of each link from the site's root or out of the page's folder,
+    and of each {filename} link)."""
+    found, site_links, post_links = [], [], []
     for number, target, own_address in each_link(path):
         where = f"{path}:{number}: the link {target!r}"
         if SITE_LINK.match(target):
             site_links.append((number, target))
+        elif FILENAME_LINK.match(target):
+            post_links.append((number, target))
         elif target.lower().startswith("www."):
             found.append(
                 f"{where} has no https:// in front, so it leads nowhere; write https://{target}"
@@ -189,7 +224,7 @@ def links_of(path, modified, own_folders):
                 f"file under the content folder with {{static}} or {{filename}} (e.g. "
                 f"{EXAMPLE_LINKS}), or write the whole address (https://…)"
             )
-    return tuple(found), tuple(site_links)
+    return tuple(found), tuple(site_links), tuple(post_links)
 
 
 def metadata_lines(path, lines=None):
