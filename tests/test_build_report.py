@@ -147,6 +147,14 @@ BROKEN = {
         ":6: the link '{filename}draft.md' leads to 'Half written', a draft: make publish leaves "
         "it out, and readers would find no page; take the link out until the post is published",
     ),
+    "articles/2024/preview-address.md": (
+        f"Title: Preview address\nDate: 2024-03-21\n{GOOD}\n"
+        f"As [I wrote](http://127.0.0.1:8000/{SEED_URL}#tips) before.\n",
+        f":6: the link 'http://127.0.0.1:8000/{SEED_URL}#tips' leads to your own computer (the "
+        "preview), which readers cannot open; link a post with {filename} (e.g. "
+        f"{{filename}}/articles/2024/my-post.md), or write the address from the site's root "
+        f"(/{SEED_URL}#tips)",
+    ),
     "articles/2024/no-scheme.md": (
         f"Title: No scheme\nDate: 2024-03-12\n{GOOD}\nSee [our jobs](www.example.com/jobs).\n",
         ":6: the link 'www.example.com/jobs' has no https:// in front, so it leads nowhere; "

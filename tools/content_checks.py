@@ -2,10 +2,11 @@
 
 tools/build.py adds these lines to a build's report, ``file[:line]: what; how to fix it``:
 a post saved in a format no reader takes, a link with no address a reader can follow (a
-relative path, a web address without https://), a link from the site's root or out of the
-page's folder to no file of the written site, a {filename} link to a post that goes out
-later (a draft, a post scheduled after it), a ``Related_posts:`` slug no post has, and the
-places of a {filename}/{static} link that leads to no file.
+relative path, a web address without https://, the preview's http://127.0.0.1…), a link
+from the site's root or out of the page's folder to no file of the written site, a
+{filename} link to a post that goes out later (a draft, a post scheduled after it), a
+``Related_posts:`` slug no post has, and the places of a {filename}/{static} link that
+leads to no file.
 """
 
 import functools
@@ -36,6 +37,11 @@ FENCE = re.compile(r" {0,3}(```|~~~)")
 OWN_ADDRESS = re.compile(r"(?:url|save_as)\s*:", re.IGNORECASE)
 RELATED_POSTS = re.compile(r"related_posts\s*:(.*)", re.IGNORECASE)
 FILENAME_LINK = re.compile(r"[{|]filename[}|](?P<path>[^#?]*)")
+# An address on the writer's own computer, as the preview's address bar shows it.
+LOCAL_ADDRESS = re.compile(
+    r"(?:https?:)?//(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1\])(?::\d+)?(?P<path>/\S*)?",
+    re.IGNORECASE,
+)
 EXAMPLE_LINKS = "{filename}/articles/2024/my-post.md, {static}/images/photo.jpg"
 
 
@@ -210,7 +216,14 @@ def links_of(path, modified, own_folders):
     found, site_links, post_links = [], [], []
     for number, target, own_address in each_link(path):
         where = f"{path}:{number}: the link {target!r}"
-        if SITE_LINK.match(target):
+        local = LOCAL_ADDRESS.match(target)
+        if local:
+            found.append(
+                f"{where} leads to your own computer (the preview), which readers cannot open; "
+                "link a post with {filename} (e.g. {filename}/articles/2024/my-post.md), or "
+                f"write the address from the site's root ({local.group('path') or '/'})"
+            )
+        elif SITE_LINK.match(target):
             site_links.append((number, target))
         elif FILENAME_LINK.match(target):
             post_links.append((number, target))
