@@ -355,3 +355,23 @@ def test_a_link_to_a_page_an_earlier_build_left_in_output_is_reported(content_co
     ) in second.log
     assert "second-name/' leads" not in second.log
     assert "1 problem in 1 file" in second.log, second.log
+
+
+def test_a_link_by_address_to_a_scheduled_post_is_reported_by_preview_and_publish(
+    content_copy, tmp_path
+):
+    """The preview writes a scheduled post's page, so its address leads somewhere there: the
+    preview says when the post goes out; a publish, which has no such page, says that."""
+    later = content_copy / "articles" / "2099" / "coming-later.md"
+    later.parent.mkdir(parents=True)
+    later.write_text(f"Title: Coming later\nDate: 2099-01-01\n{GOOD}\nBody.\n")
+    (content_copy / "articles" / "links.md").write_text(
+        f"Title: Links\nDate: 2024-03-02\n{GOOD}\nSoon: [more](/blog/2099/01/01/coming-later/).\n"
+    )
+    link = "links.md:6: the link '/blog/2099/01/01/coming-later/' leads to"
+    preview = run_pelican(content_copy, tmp_path / "output")
+    assert preview.returncode != 0
+    assert f"{link} 'Coming later', scheduled for Thursday 1 January 2099, 00:00" in preview.log
+    published = run_publish(content_copy, tmp_path / "public")
+    assert published.returncode != 0
+    assert f"{link} no page or file of the site" in published.log

@@ -51,14 +51,15 @@ class Addresses(dict):
     later), to tell the writer where the preview shows it; ``pages``: each file the build
     wrote or kept (a page left in output/ by an earlier build of a renamed post is not);
     ``slugs``: of every post, published or not yet; ``related``: the posts with a
-    ``Related_posts:`` line; ``every``: {source file: post or page}, written or not."""
+    ``Related_posts:`` line; ``every``: {source file: post or page}, written or not;
+    ``by_url``: {URL: post or page} of those written."""
 
     KINDS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
     def __init__(self):
         super().__init__()
         self.previews, self.pages, self.slugs, self.related = [], set(), set(), []
-        self.every = {}
+        self.every, self.by_url = {}, {}
 
     def written(self, path, context):  # content_written: a page rendered, or kept unchanged
         self.pages.add(os.path.abspath(path))
@@ -74,6 +75,7 @@ class Addresses(dict):
                         self.slugs.add(content.slug)
                     if content.save_as:  # not a draft in a publish
                         self[content.source_path] = content.url
+                        self.by_url[content.url.removesuffix("index.html")] = content
                         self.preview(content, generator.settings["SITEURL"])
                         if "related_posts" in content.metadata:
                             self.related.append(content.source_path)
@@ -135,44 +137,62 @@ def problems(settings, addresses):
         elif extension in (".md", ".markdown", ".mkd", ".mdown"):
             found, site_links, post_links = links_of(path, os.stat(path).st_mtime_ns, own_folders)
             yield from found
-            for number, target in post_links if path in addresses else ():
-                yield from published_later(settings, addresses.every, path, number, target)
-            for number, target in site_links if path in addresses else ():
-                address = written_address(settings, addresses[path], target, addresses.pages)
-                if address is not None:
-                    yield (
-                        f"{path}:{number}: the link {target!r} leads to no page or file of the "
-                        f"site (it would be {address}); correct it, link the post or picture "
-                        f"with {{filename}} or {{static}} (e.g. {EXAMPLE_LINKS}), or write the "
-                        "whole address (https://…) of a page the blog does not build"
-                    )
+            for number, target in sorted(post_links + site_links) if path in addresses else ():
+                problem = link_problem(settings, addresses, path, number, target)
+                if problem:
+                    yield problem
     yield from unknown_related_posts(addresses)
+
+
+def link_problem(settings, addresses, path, number, target):
+    """What is wrong with a {filename} link, or a link from the site's root or out of the
+    page's folder, of the page written from ``path``; None if nothing."""
+    post = addresses.every[path]
+    if FILENAME_LINK.match(target):
+        linked = addresses.every.get(linked_source(settings, path, target))
+        return published_later(path, number, target, post, linked)
+    site, address = site_address(settings, addresses[path], target)
+    linked = addresses.by_url.get(unquote(address[len(site) + 1 :]).removesuffix("index.html"))
+    later = published_later(path, number, target, post, linked)
+    if later or written_address(settings, site, address, addresses.pages) is None:
+        return later
+    return (
+        f"{path}:{number}: the link {target!r} leads to no page or file of the site (it would "
+        f"be {address}); correct it, link the post or picture with {{filename}} or {{static}} "
+        f"(e.g. {EXAMPLE_LINKS}), or write the whole address (https://…) of a page the blog "
+        "does not build"
+    )
+
+
+def linked_source(settings, path, target):
+    """The file a {filename} link of the file at ``path`` names."""
+    value = unquote(FILENAME_LINK.match(target).group("path"))
+    folder = settings["PATH"] if value.startswith("/") else os.path.dirname(path)
+    return os.path.normpath(os.path.join(folder, value.lstrip("/")))
 
 
 def is_draft(content):
     return str(content.metadata.get("status", "")).lower() == "draft"
 
 
-def published_later(settings, every, path, number, target):
-    """A line when a {filename} link leads to a post that goes out after the one at ``path``
-    (a draft, or a post scheduled later): readers would follow it to no page."""
-    value = unquote(FILENAME_LINK.match(target).group("path"))
-    folder = settings["PATH"] if value.startswith("/") else os.path.dirname(path)
-    post, linked = every[path], every.get(os.path.normpath(os.path.join(folder, value.lstrip("/"))))
+def published_later(path, number, target, post, linked):
+    """The line when a link of ``post`` leads to ``linked``, a post that goes out after it (a
+    draft, or a post scheduled later): readers would follow it to no page; else None."""
     if linked is None or is_draft(post):
-        return
+        return None
     where = f"{path}:{number}: the link {target!r} leads to {linked.title!r}"
     if is_draft(linked):
-        yield (
+        return (
             f"{where}, a draft: make publish leaves it out, and readers would find no page; "
             "take the link out until the post is published"
         )
-    elif scheduled(linked) and (not scheduled(post) or linked.date > post.date):
-        yield (
+    if scheduled(linked) and (not scheduled(post) or linked.date > post.date):
+        return (
             f"{where}, scheduled for {publish_time(linked.date)}, after this post: readers "
             "would find no page until then; take the link out until the post is published, or "
             "give this post a later 'Date:'"
         )
+    return None
 
 
 def unknown_related_posts(addresses):
@@ -191,12 +211,16 @@ def unknown_related_posts(addresses):
                     )
 
 
-def written_address(settings, url, target, pages):
-    """The address ``target`` has from the page at ``url`` when no file of the written site is
-    there (a folder: its index.html; a page: one of ``pages``, which this build wrote); None
-    when one is, or it is not the site's to judge."""
+def site_address(settings, url, target):
+    """(the site's path on its server, the path ``target`` has from the page at ``url``)."""
     site = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
-    address = urlsplit(urljoin(f"{site}/{url}", target)).path
+    return site, urlsplit(urljoin(f"{site}/{url}", target)).path
+
+
+def written_address(settings, site, address, pages):
+    """``address`` when no file of the written site is there (a folder: its index.html; a
+    page: one of ``pages``, which this build wrote); None when one is, or it is not the site's
+    to judge."""
     if not address.startswith(f"{site}/"):
         return None  # beside the site on its server
     output = os.path.abspath(settings["OUTPUT_PATH"])
