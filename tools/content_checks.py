@@ -50,16 +50,14 @@ class Addresses(dict):
     ``previews``: a line for each of them that a publish leaves out (a draft, a post dated
     later), to tell the writer where the preview shows it; ``pages``: each file the build
     wrote or kept (a page left in output/ by an earlier build of a renamed post is not);
-    ``slugs``: of every post, published or not yet; ``related``: the posts with a
-    ``Related_posts:`` line; ``every``: {source file: post or page}, written or not;
-    ``by_url``: {URL: post or page} of those written."""
+    ``slugs``: of every post, published or not yet; ``every``: {source file: post or page},
+    written or not; ``by_url``: {URL: post or page} of those written."""
 
     KINDS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages")
 
     def __init__(self):
         super().__init__()
-        self.previews, self.pages, self.slugs, self.related = [], set(), set(), []
-        self.every, self.by_url = {}, {}
+        self.previews, self.pages, self.slugs, self.every, self.by_url = [], set(), set(), {}, {}
 
     def written(self, path, context):  # content_written: a page rendered, or kept unchanged
         self.pages.add(os.path.abspath(path))
@@ -77,8 +75,6 @@ class Addresses(dict):
                         self[content.source_path] = content.url
                         self.by_url[content.url.removesuffix("index.html")] = content
                         self.preview(content, generator.settings["SITEURL"])
-                        if "related_posts" in content.metadata:
-                            self.related.append(content.source_path)
 
     def preview(self, content, site_url):
         if content.status == "draft":
@@ -198,7 +194,7 @@ def published_later(path, number, target, post, linked):
 def unknown_related_posts(addresses):
     """A line for each slug a ``Related_posts:`` line names that no post has (pelican-related-
     posts would leave it out without a word)."""
-    for path in sorted(addresses.related):
+    for path in sorted(p for p in addresses if "related_posts" in addresses.every[p].metadata):
         for number, line in enumerate(metadata_lines(path), 1):
             named = RELATED_POSTS.match(line)
             for slug in named.group(1).split(",") if named else ():
